@@ -16,6 +16,7 @@ from tqdm.auto import tqdm
 from .config import Config, check_positive, check_range, check_choice, atomic_write, read_json
 from .features import FeatureActivations
 from .embed import embed_texts
+from .evaluate import unit_rows
 
 # %% auto #0
 __all__ = ['auroc', 'auroc_rows', 'InterpretConfig', 'embed_strings', 'encoder_key', 'split_heldout', 'top_evidence',
@@ -96,10 +97,6 @@ class InterpretConfig(Config):
     def stop_words(self) -> frozenset: return ENGLISH_STOP_WORDS | set(self.extra_stop_words)
 
 # %% ../nbs/08_interpret.ipynb #1ba03876
-def _normalize(x:np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
-
 def embed_strings(texts:Sequence[str], encoder, batch_size:int=256) -> np.ndarray:
     "Unit-norm float32 embeddings (n, d) of `texts` by a SentenceTransformer or a callable list[str] -> array."
     texts = list(texts)
@@ -107,7 +104,7 @@ def embed_strings(texts:Sequence[str], encoder, batch_size:int=256) -> np.ndarra
     if hasattr(encoder, "encode"): out = embed_texts(texts, encoder, batch_size, warn_truncation=False)
     elif callable(encoder): out = encoder(texts)
     else: raise TypeError(f"encoder must be a SentenceTransformer or a callable list[str] -> array, got {type(encoder).__name__}")
-    return _normalize(out)
+    return unit_rows(out)
 
 def encoder_key(encoder) -> str:
     "Short fingerprint of what `encoder` computes: a hash of its rounded embedding of a probe sentence."
@@ -201,14 +198,14 @@ def reference_keywords(texts:Sequence[str], top_idx:np.ndarray, embeddings:np.nd
     "The thesis's procedure: per feature, keywords (cluster leaders, best first) with term scores, and label vectors (F, d)."
     docs = np.unique(top_idx[top_idx >= 0])
     found = _keybert(encoder).extract_keywords([texts[d] for d in docs], keyphrase_ngram_range=cfg.kb_ngram_range,
-                                                 stop_words=list(cfg.stop_words), top_n=cfg.kb_top_n, doc_embeddings=_normalize(embeddings[docs]))
+                                                 stop_words=list(cfg.stop_words), top_n=cfg.kb_top_n, doc_embeddings=unit_rows(embeddings[docs]))
     if len(docs) == 1: found = [found]
     per_doc = dict(zip(docs.tolist(), found))
     analyze = CountVectorizer().build_analyzer()
     tokens = {d: analyze(texts[d]) for d in per_doc}
     words = {d: set(t) for d, t in tokens.items()}
     vec = _StringVectors(encoder); vec.add(k for kws in found for k, _ in kws)
-    E, stage = _normalize(embeddings), {}
+    E, stage = unit_rows(embeddings), {}
     for f in tqdm(np.flatnonzero(top_idx[:, 0] >= 0), desc="reference: keywords", disable=not progress):
         ev = [int(d) for d in top_idx[f] if d >= 0]
         scores = defaultdict(list)
@@ -221,7 +218,7 @@ def reference_keywords(texts:Sequence[str], top_idx:np.ndarray, embeddings:np.nd
         scored = {t: float(np.mean(s) * np.log1p(contain(t))) for t, s in merged.items()}  # step 3
         top = sorted(scored, key=lambda t: -scored[t])[:cfg.n_pair_keywords]
         pairs = [_pair_order(a, b, [tokens[d] for d in ev]) for i, a in enumerate(top) for b in top[i + 1:]]  # step 4
-        stage[f] = (scored, pairs, _normalize(E[ev].mean(0)), contain)
+        stage[f] = (scored, pairs, unit_rows(E[ev].mean(0)), contain)
     vec.add(p for _, pairs, _, _ in stage.values() for p in pairs)
     keywords, label_vectors = [None] * len(top_idx), np.zeros((len(top_idx), E.shape[1]), dtype=np.float32)
     for f, (terms, pairs, center, contain) in stage.items():
@@ -312,12 +309,12 @@ def feature_targets(top_idx:np.ndarray,  # (F, k) evidence documents, -1 padded
         w = sp.csr_matrix((np.where(top_idx >= 0, top_vals, 0).ravel(), (np.repeat(np.arange(F), k), np.maximum(top_idx, 0).ravel())),
                           shape=(F, len(embeddings)))
         w = sp.diags(1 / np.maximum(np.asarray(w.sum(1)).ravel(), 1e-12)) @ w  # rows sum to one
-        E = _normalize(embeddings)
-        out += _normalize(np.asarray(w @ E) - (E.mean(0) if center else 0))
+        E = unit_rows(embeddings)
+        out += unit_rows(np.asarray(w @ E) - (E.mean(0) if center else 0))
     if target in ("decoder", "both"):
         if decoder is None: raise ValueError(f"target={target!r} needs the SAE's decoder (d_sae, d_in): pass decoder=sae.W_dec")
-        out += _normalize(decoder)
-    return _normalize(out)
+        out += unit_rows(decoder)
+    return unit_rows(out)
 
 def rank_phrases(targets:np.ndarray,  # (F, d) unit targets
                  vocab:PhraseVocabulary, n_keywords:int=5, n_candidates:int=50, diversity:float=0.3, center:bool=True,
@@ -325,7 +322,7 @@ def rank_phrases(targets:np.ndarray,  # (F, d) unit targets
                 ) -> tuple[np.ndarray, np.ndarray]:
     "Phrase indices (F, n) chosen by batched maximal marginal relevance, and their cosines to the targets."
     V = vocab.embeddings
-    V = _normalize(V - V.mean(0)) if center else V
+    V = unit_rows(V - V.mean(0)) if center else V
     F, C = len(targets), min(n_candidates, len(V)); n = min(n_keywords, C)
     idx, scores = np.zeros((F, n), dtype=np.int64), np.zeros((F, n), dtype=np.float32)
     for s in range(0, F, chunk):
@@ -348,11 +345,11 @@ def rank_phrases(targets:np.ndarray,  # (F, d) unit targets
 def detection_auroc(label_vectors:np.ndarray,  # (F, d) one embedding per feature's name; zero rows = no name
                     embeddings:np.ndarray, pos:np.ndarray, neg:np.ndarray, chunk:int=1024) -> np.ndarray:
     "Per feature, AUROC of cosine(document, label vector) for its held-out firing against non-firing documents."
-    L, out = _normalize(label_vectors), np.full(len(label_vectors), np.nan)
+    L, out = unit_rows(label_vectors), np.full(len(label_vectors), np.nan)
     named = np.abs(np.asarray(label_vectors)).sum(1) > 0
     for s in range(0, len(L), chunk):
         sl = slice(s, s + chunk)
-        score = lambda ix: np.where(ix >= 0, np.einsum("fd,fnd->fn", L[sl], _normalize(embeddings[np.maximum(ix, 0)])), np.nan)
+        score = lambda ix: np.where(ix >= 0, np.einsum("fd,fnd->fn", L[sl], unit_rows(embeddings[np.maximum(ix, 0)])), np.nan)
         out[sl] = auroc_rows(score(pos[sl]), score(neg[sl]))
     return np.where(named, out, np.nan)
 
