@@ -1,5 +1,5 @@
 # Fresh machine: `make demo` (install + whole pipeline + report), `make test` (install + all notebook tests).
-DATA ?= ../shared/data/arxiv_ml_sample.parquet ../shared/data/arxiv_cs_sample.parquet ../shared/data/arxiv_2007_sample.parquet
+DATA ?= study
 OUT ?= runs/demo
 
 .PHONY: install demo test test-slow bench readme docs
@@ -7,7 +7,7 @@ install:
 	bash tools/install.sh
 
 demo: install
-	sae_sbert_run --data $(DATA) --column abstract --out $(OUT)
+	sae_sbert_run --data $(DATA) --out $(OUT) --overwrite
 
 test: install
 	bash tools/test.sh

@@ -8,7 +8,7 @@ import argparse, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from .config import Config, check_positive, check_choice, check_range, write_json
-from .corpus import load_corpus, concat_corpora
+from .corpus import Corpus, load_corpus, concat_corpora, study_corpus
 from .embed import load_encoder, embed_corpus, fast_precision, PRECISIONS
 from .store import ActivationStore
 from .sae import SAEConfig
@@ -24,19 +24,19 @@ __all__ = ['PipelineConfig', 'run_pipeline', 'main']
 # %% ../nbs/12_cli.ipynb #57251e6c
 @dataclass
 class PipelineConfig(Config):
-    "Everything `run_pipeline` needs; the defaults finish in about 10 minutes on 2 CPU cores for ~5k abstracts."
-    data: list = field(default_factory=list)  # presets, files or HF dataset ids, joined into one corpus
+    "Everything `run_pipeline` needs; the defaults suit the ~35k-abstract study corpus on 2 CPU cores."
+    data: list = field(default_factory=list)  # presets, files, HF dataset ids or "study"/"study-all", joined into one corpus
     out: str = "runs/sae_sbert"  # output folder
     column: str|None = None  # text column (guessed when None)
     title_column: str|None = None  # prefix each text with its title
     limit: int|None = None  # at most this many texts per source
     model: str|None = None  # sentence-transformers model (default all-MiniLM-L6-v2, offline copy when needed)
     precision: str = "auto"  # embedding path: 'auto' (the fastest with cosine >= 0.999 to fp32 here) or one of PRECISIONS
-    expansion: int = 4  # d_sae = expansion × embedding dimension
+    expansion: int = 16  # d_sae = expansion × embedding dimension
     target_l0: float|None = 32.0  # features firing per abstract; calibrated into a sparsity coefficient
     sparsity_coefficient: float|None = None  # set λ directly instead of a target L0
-    steps: int = 400  # training steps
-    batch_size: int = 256  # vectors per training step
+    steps: int = 300  # training steps
+    batch_size: int = 1024  # vectors per training step
     method: str = "fast"  # labelling method: 'fast' or 'reference'
     device: str = "auto"  # 'auto', 'cpu', 'cuda', 'mps'
     seed: int = 0
@@ -52,7 +52,17 @@ class PipelineConfig(Config):
         if self.limit is not None: check_positive("limit", self.limit, integer=True)
 
 # %% ../nbs/12_cli.ipynb #f43ecc93
-def run_pipeline(cfg:PipelineConfig, overwrite_report:bool=False) -> Path:
+def _load_source(source:str, cfg:PipelineConfig) -> Corpus:
+    "One source of `cfg.data`: the study corpora by name, anything else through `load_corpus`."
+    if source in ("study", "study-all"):
+        corpus = study_corpus(full=source == "study-all")
+        return corpus[:cfg.limit] if cfg.limit else corpus
+    return load_corpus(source, column=cfg.column, title_column=cfg.title_column, limit=cfg.limit)
+
+def run_pipeline(cfg:PipelineConfig,
+                 overwrite_report:bool=False,  # replace an existing report in OUT/report
+                 overwrite:bool=False,  # retrain and replace the SAE in OUT/sae as well as the report
+                ) -> Path:
     "Run every stage and write the report; return the path of its index.html."
     out, timings = Path(cfg.out), {}
     def timed(name, fn, *args, **kwargs):
@@ -61,30 +71,28 @@ def run_pipeline(cfg:PipelineConfig, overwrite_report:bool=False) -> Path:
         print(f"[sae_sbert] {name}: {timings[name]:.1f}s")
         return result
 
-    corpus = timed("load corpus", lambda: concat_corpora(*[load_corpus(src, column=cfg.column, title_column=cfg.title_column,
-                                                                        limit=cfg.limit) for src in cfg.data]))
+    corpus = timed("load corpus", lambda: concat_corpora(*[_load_source(src, cfg) for src in cfg.data]))
     encoder = timed("load encoder", load_encoder, cfg.model)
     precision = fast_precision(cfg.device if cfg.device != "auto" else None) if cfg.precision == "auto" else cfg.precision
-    cache = timed("embed", embed_corpus, corpus, encoder, out/"embeddings", precision=precision)
+    cache = timed("embed", embed_corpus, corpus, encoder, precision=precision)  # shared by every run on this corpus
     store = ActivationStore(cache, batch_size=cfg.batch_size, seed=cfg.seed)
     sae_cfg = SAEConfig(architecture="jumprelu", d_in=cache.dim, d_sae=cfg.expansion * cache.dim,
                         embedding_model=cache.meta.get("model_name"), embedding_revision=cache.meta.get("model_revision"))
     train_cfg = TrainConfig(steps=cfg.steps, target_l0=cfg.target_l0, sparsity_coefficient=cfg.sparsity_coefficient,
                             device=cfg.device, seed=cfg.seed)
-    result = timed("train", train_sae, sae_cfg, train_cfg, store, out/"sae")
+    result = timed("train", train_sae, sae_cfg, train_cfg, store, out/"sae", overwrite=overwrite)
     sae = result.sae.cpu().eval()
 
-    val_rows = store.val_indices()
-    validation = store.validation(scaled=False)  # raw vectors, checked for NaN/inf by the store
-    evaluation = timed("evaluate", evaluate_sae, sae, validation)
-    queries = val_rows[:500]
-    fidelity = timed("retrieval fidelity", retrieval_fidelity, sae, validation[:500], cache.embeddings, query_rows=queries)
+    test_rows = store.test_indices()  # reported numbers come from rows neither training nor the L0 controller saw
+    test = store.test()  # raw vectors, checked for NaN/inf by the store
+    evaluation = timed("evaluate", evaluate_sae, sae, test)
+    fidelity = timed("retrieval fidelity", retrieval_fidelity, sae, test[:500], cache.embeddings, query_rows=test_rows[:500])
     acts = timed("feature activations", feature_activations, sae, cache)
     table = timed(f"interpret ({cfg.method})", interpret_features, acts, corpus.texts, cache.embeddings, encoder,
-                  decoder=sae.W_dec.detach().numpy(), heldout=val_rows, cache_dir=out/"embeddings", method=cfg.method)
+                  decoder=sae.W_dec.detach().numpy(), heldout=test_rows, cache_dir=cache.path, method=cfg.method)
 
     live = table[~table["dead"]]
-    metrics = dict(**evaluation.metrics, **{f"retrieval_{k}": v for k, v in fidelity.items()},
+    metrics = dict(**evaluation.metrics, split="test", **{f"retrieval_{k}": v for k, v in fidelity.items()},
                    n_documents=len(corpus), d_in=cache.dim, d_sae=sae_cfg.d_sae, target_l0=cfg.target_l0,
                    median_detection_auroc=float(live["detection_auroc"].median()), labelled_features=int(len(live)),
                    dead_features=int(table["dead"].sum()), few_example_features=int(table["few_examples"].sum()),
@@ -92,7 +100,7 @@ def run_pipeline(cfg:PipelineConfig, overwrite_report:bool=False) -> Path:
     figures = dict(training=plot_training(result.log), density=plot_feature_density(acts.fire_rate, f"Feature density over all {acts.n_docs} documents"),
                    sparsity_fidelity=plot_sparsity_fidelity(result.log, evaluation.metrics), label_scores=plot_label_scores(table))
     page = write_report(out/"report", metrics, table, corpus.texts, corpus.ids, figures,
-                        title=f"sae_sbert: {', '.join(map(str, cfg.data))}", overwrite=overwrite_report)
+                        title=f"sae_sbert: {', '.join(map(str, cfg.data))}", overwrite=overwrite or overwrite_report)
     print(f"[sae_sbert] report: {page}")
     return page
 
@@ -100,7 +108,7 @@ def run_pipeline(cfg:PipelineConfig, overwrite_report:bool=False) -> Path:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sae_sbert_run", description="Embed a corpus, train a JumpReLU SAE, label its features, write a report.")
     defaults = PipelineConfig(data=["-"])
-    p.add_argument("--data", nargs="+", required=True, help="presets (csLG, astro), local files or HF dataset ids")
+    p.add_argument("--data", nargs="+", required=True, help="presets (csLG, astro), study or study-all (cs.LG + astro-ph, or all, from shared/data), files or HF dataset ids")
     p.add_argument("--out", default=defaults.out, help="output folder")
     p.add_argument("--column", help="text column"); p.add_argument("--title-column", help="prefix each text with this column")
     p.add_argument("--limit", type=int, help="at most this many texts per source")
@@ -113,11 +121,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=["fast", "reference"], default=defaults.method)
     p.add_argument("--device", default=defaults.device); p.add_argument("--seed", type=int, default=defaults.seed)
     p.add_argument("--overwrite-report", action="store_true", help="replace an existing report in OUT/report")
+    p.add_argument("--overwrite", action="store_true", help="retrain and replace the SAE in OUT/sae, and the report")
     return p
 
 def main(argv:list[str]|None=None):
     "Entry point of `sae_sbert_run`."
     args = vars(_parser().parse_args(argv))
-    overwrite = args.pop("overwrite_report")
+    overwrite_report, overwrite = args.pop("overwrite_report"), args.pop("overwrite")
     if args["sparsity_coefficient"] is not None: args["target_l0"] = None
-    run_pipeline(PipelineConfig(**args), overwrite_report=overwrite)
+    run_pipeline(PipelineConfig(**args), overwrite_report=overwrite_report, overwrite=overwrite)

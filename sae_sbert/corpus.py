@@ -12,8 +12,9 @@ from typing import Sequence
 import numpy as np, pandas as pd
 
 # %% auto #0
-__all__ = ['TEXT_COLUMNS', 'HUB_HOST', 'PRESETS', 'Corpus', 'clean_texts', 'corpus_from_frame', 'read_table', 'hub_reachable',
-           'load_hub_frame', 'load_corpus', 'concat_corpora', 'shared_data_dir', 'sample_corpus']
+__all__ = ['TEXT_COLUMNS', 'HUB_HOST', 'PRESETS', 'STUDY_FILES', 'Corpus', 'clean_texts', 'corpus_from_frame', 'read_table',
+           'hub_reachable', 'load_hub_frame', 'load_corpus', 'concat_corpora', 'shared_data_dir', 'sample_corpus',
+           'study_corpus']
 
 # %% ../nbs/01_corpus.ipynb #091461a2
 @dataclass
@@ -228,3 +229,20 @@ def sample_corpus(n:int|None=None, files:Sequence[str]=("arxiv_ml_sample", "arxi
     frames = [read_table(data/f"{f}.parquet").assign(file=f) for f in files]
     return corpus_from_frame(pd.concat(frames, ignore_index=True), "abstract", limit=n, shuffle=n is not None, seed=seed,
                              source=f"shared/data:{'+'.join(files)}")
+
+# %% ../nbs/01_corpus.ipynb #a6c3b697
+STUDY_FILES = dict(cs="arxiv_cs_2018_2026.parquet", astro="arxiv_astro_ph_2025.parquet")
+
+def study_corpus(full:bool=False,  # all ~108k abstracts instead of cs.LG + astro-ph (~35k)
+                 data:str|Path|None=None,  # the folder holding STUDY_FILES; None: `shared_data_dir()`
+                ) -> Corpus:
+    "The cs.LG + astro-ph study corpus (or all cs + astro-ph abstracts) from the shared arXiv files."
+    data = Path(data) if data is not None else shared_data_dir()
+    missing = [f for f in STUDY_FILES.values() if data is None or not (data/f).exists()]
+    if missing: raise FileNotFoundError(f"the study corpus needs {missing} in {data or 'shared/data'}; "
+                                        "set $SAE_SBERT_SHARED_DATA to the folder that holds them")
+    cs, astro = read_table(data/STUDY_FILES["cs"]), read_table(data/STUDY_FILES["astro"])
+    in_lg = cs["categories"].str.split().map(lambda cats: "cs.LG" in cats)
+    cs = cs.assign(domain=np.where(in_lg, "cs.LG", "cs"))
+    frame = pd.concat([cs if full else cs[in_lg], astro.assign(domain="astro-ph")], ignore_index=True)
+    return corpus_from_frame(frame, "abstract", id_column="arxiv_id", source="study-all" if full else "study")

@@ -216,9 +216,9 @@ def _transformer_model(encoder) -> torch.nn.Module:
     return model
 
 def openvino_model(encoder):
-    "The encoder's transformer compiled by OpenVINO (fp32, torch's thread count), converted once per encoder."
+    "The encoder's transformer compiled by OpenVINO (bf16 where the CPU has it natively, else fp32), converted once."
     ov, model = _import_openvino(), _transformer_model(encoder)
-    key = (encoder_ref(encoder).revision, torch.get_num_threads())
+    key = (encoder_ref(encoder).revision, torch.get_num_threads(), "bf16" if _cpu_has_native_bf16() else "f32")
     if (cached := _OPENVINO.get(encoder)) is not None and cached[0] == key: return cached[1]
     tokenize = getattr(encoder, "preprocess", None) or encoder.tokenize
     accepted = inspect.signature(model.forward).parameters
@@ -226,7 +226,7 @@ def openvino_model(encoder):
         warnings.simplefilter("ignore")  # tracer warnings
         example = {k: v for k, v in tokenize(["a b", "c"]).items() if k in accepted and torch.is_tensor(v)}
         graph = ov.convert_model(model, example_input=example)  # shapes stay dynamic: (batch, tokens)
-    compiled = ov.Core().compile_model(graph, "CPU", {"INFERENCE_NUM_THREADS": key[1], "INFERENCE_PRECISION_HINT": "f32"})
+    compiled = ov.Core().compile_model(graph, "CPU", {"INFERENCE_NUM_THREADS": key[1], "INFERENCE_PRECISION_HINT": key[2]})
     _OPENVINO[encoder] = (key, compiled)
     return compiled
 

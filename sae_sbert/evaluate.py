@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np, torch
 import matplotlib.pyplot as plt
 from scipy.stats import spearmanr
+from sklearn.decomposition import PCA
 from .config import check_positive
 
 # %% auto #0
-__all__ = ['Evaluation', 'evaluate_sae', 'plot_feature_density', 'unit_rows', 'retrieval_fidelity']
+__all__ = ['Evaluation', 'evaluate_sae', 'pca_explained_variance', 'plot_feature_density', 'unit_rows', 'retrieval_fidelity']
 
 # %% ../nbs/04a_evaluate.ipynb #510974b6
 @dataclass
@@ -48,6 +49,22 @@ def evaluate_sae(sae:torch.nn.Module,  # SAE with `encode` and `decode`, working
     return Evaluation(dict(mse=float(sq_err) / (n * d), fvu=fvu, explained_variance=1 - fvu, cosine=float(cos) / n,
                            l0=float(l0) / n, dead_fraction=float((fire_rate == 0).mean()),
                            dense_fraction=float((fire_rate > dense_rate).mean()), n_inputs=int(n)), fire_rate)
+
+# %% ../nbs/04a_evaluate.ipynb #372fcfb1
+def pca_explained_variance(train, test,  # (n, d_in) raw vectors: fit on `train`, score on `test`
+                           ks) -> dict:  # component counts, e.g. the L0s of the SAEs compared
+    "Held-out explained variance of PCA reconstructions with k components, for each k in `ks`."
+    train, test = np.asarray(train, dtype=np.float64), np.asarray(test, dtype=np.float64)
+    ks = sorted({int(k) for k in ks})
+    if not ks or ks[0] < 1 or ks[-1] > min(train.shape): raise ValueError(f"each k must lie in [1, {min(train.shape)}], got {ks}")
+    pca = PCA(n_components=ks[-1], svd_solver="full").fit(train)
+    codes = pca.transform(test)  # (n_test, k_max)
+    total = ((test - test.mean(0)) ** 2).sum()
+    out = {}
+    for k in ks:
+        x_hat = codes[:, :k] @ pca.components_[:k] + pca.mean_
+        out[k] = float(1 - ((test - x_hat) ** 2).sum() / total)
+    return out
 
 # %% ../nbs/04a_evaluate.ipynb #ee55b1fd
 def plot_feature_density(fire_rate:np.ndarray, title:str="Feature density") -> plt.Figure:

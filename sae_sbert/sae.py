@@ -16,9 +16,9 @@ from . import __version__
 from .config import Config, check_positive, check_range, check_choice, atomic_write, write_json, read_json
 
 # %% auto #0
-__all__ = ['ARCHITECTURES', 'SPARSITY_MODES', 'SAE_CLASSES', 'CFG_NAME', 'WEIGHTS_NAME', 'SAEConfig', 'rectangle',
-           'JumpReLUFunction', 'StepFunction', 'SAEOutput', 'SparseAutoencoder', 'JumpReLUSAE', 'auxk_loss', 'TopKSAE',
-           'BatchTopKSAE', 'ReLUSAE', 'create_sae']
+__all__ = ['ARCHITECTURES', 'SPARSITY_MODES', 'INIT_FIRE_FACTOR', 'SAE_CLASSES', 'CFG_NAME', 'WEIGHTS_NAME', 'SAEConfig',
+           'rectangle', 'JumpReLUFunction', 'StepFunction', 'SAEOutput', 'SparseAutoencoder', 'auxk_loss',
+           'JumpReLUSAE', 'TopKSAE', 'BatchTopKSAE', 'ReLUSAE', 'create_sae']
 
 # %% ../nbs/04_sae.ipynb #faf25e09
 ARCHITECTURES = ("jumprelu", "topk", "batchtopk", "relu")
@@ -32,10 +32,10 @@ class SAEConfig(Config):
     architecture: str = "jumprelu"  # one of ARCHITECTURES
     k: int = 32  # features kept per input (topk) or on average (batchtopk); unused otherwise
     sparsity_mode: str = "tanh"  # jumprelu penalty: 'tanh' (Anthropic 2025) or 'step' (L0, Rajamanoharan 2024)
-    bandwidth: float|None = None  # ε of the straight-through kernel; None: 2 (tanh) or 0.001·√d_in (step)
+    bandwidth: float|None = None  # ε of the straight-through kernel; None: 0.5 (tanh) or 0.001·√d_in (step)
     init_threshold: float|None = None  # θ at initialisation; None: 0.1 (tanh) or 0.001·√d_in (step)
     tanh_scale: float = 4.0  # c in tanh(c·f_i·‖W_dec,i‖)
-    pre_act_coefficient: float = 3e-6  # λ_P of the pre-activation loss (jumprelu, tanh mode)
+    pre_act_coefficient: float = 1e-3  # λ_P of the pre-activation loss (jumprelu, tanh mode)
     embedding_model: str|None = None  # encoder that produced the embeddings (provenance only)
     embedding_revision: str|None = None  # its revision (provenance only)
     input_scale: float = 1.0  # the dataset scale s folded into the weights (1: trained on raw vectors)
@@ -58,7 +58,7 @@ class SAEConfig(Config):
     def eps(self) -> float:
         "The straight-through bandwidth ε in use."
         if self.bandwidth is not None: return float(self.bandwidth)
-        return 2.0 if self.sparsity_mode == "tanh" else 0.001 * math.sqrt(self.d_in)
+        return 0.5 if self.sparsity_mode == "tanh" else 0.001 * math.sqrt(self.d_in)
 
     @property
     def theta0(self) -> float:
@@ -114,6 +114,9 @@ class SAEOutput(NamedTuple):
 class SparseAutoencoder(nn.Module):
     "Base class: parameters, encode/decode/forward, losses, decoder norms and save/load."
     unit_norm_decoder = True  # whether training keeps ‖W_dec,i‖ = 1
+    fixed_l0 = False  # whether L0 is set by `k` (topk, batchtopk) rather than by a sparsity penalty
+    default_lr = 2e-3  # peak learning rate when TrainConfig.lr is None
+    extra_tensors = ()  # tensors saved beside W_enc, b_enc, W_dec, b_dec
 
     def __init__(self, cfg:SAEConfig, seed:int|None=None):
         super().__init__()
@@ -131,7 +134,7 @@ class SparseAutoencoder(nn.Module):
         if x.shape[-1] != self.cfg.d_in:
             raise ValueError(f"inputs have {x.shape[-1]} dimensions but this SAE expects d_in={self.cfg.d_in}; "
                              f"were they embedded with another model than {self.cfg.embedding_model or 'the one it was trained on'}?")
-        return x @ self.W_enc + self.b_enc
+        return (x @ self.W_enc + self.b_enc).to(self.b_enc.dtype)  # the weights' fp32 under autocast, for θ to compare
 
     def activate(self, z:torch.Tensor) -> torch.Tensor:
         "Sparse features from pre-activations (architecture-specific)."
@@ -167,6 +170,22 @@ class SparseAutoencoder(nn.Module):
         parts["loss"] = sum(parts.values())
         return out, parts
 
+    def sparsity_defaults(self) -> tuple[float, float]:
+        "(λ, share of the run over which λ warms up from 0) when the trainer is not given them."
+        return 0.0, 0.0
+
+    @torch.no_grad()
+    def initialize(self, x:torch.Tensor, target_l0:float):
+        "Data-dependent start from a sample `x` of training inputs: the decoder bias at their mean."
+        self.b_dec.copy_(x.mean(0))
+
+    def calibrate(self, x:torch.Tensor, target_l0:float|None=None):
+        "After training: fit inference-time settings on training inputs `x` to the target L0 (nothing to fit here)."
+
+    def diagnostics(self, out:SAEOutput) -> dict:
+        "Architecture-specific numbers worth logging, as 0-d tensors."
+        return {}
+
     def decoder_norms(self) -> torch.Tensor:
         "‖W_dec,i‖ for each feature, (d_sae,)."
         return self.W_dec.norm(dim=1)
@@ -183,6 +202,14 @@ class SparseAutoencoder(nn.Module):
         unit = self.W_dec / self.W_dec.norm(dim=1, keepdim=True).clamp_min(1e-12)
         self.W_dec.grad -= (self.W_dec.grad * unit).sum(1, keepdim=True) * unit
 
+    def prepare_gradients(self):
+        "Before the optimiser step: keep unit decoder rows at unit length to first order."
+        if self.unit_norm_decoder: self.remove_parallel_decoder_grad()
+
+    def constrain(self):
+        "After the optimiser step: put the parameters back where they must be."
+        if self.unit_norm_decoder: self.normalize_decoder()
+
 # %% ../nbs/04_sae.ipynb #8bcf55aa
 @patch
 @torch.no_grad()
@@ -193,32 +220,7 @@ def fold_input_scale(self:SparseAutoencoder, scale:float) -> SparseAutoencoder:
     self.cfg = self.cfg.replace(input_scale=self.cfg.input_scale * scale)
     return self
 
-# %% ../nbs/04_sae.ipynb #39668439
-class JumpReLUSAE(SparseAutoencoder):
-    "JumpReLU SAE: f = z·H(z−θ) with a learned threshold per feature, stored as log θ."
-    def __init__(self, cfg:SAEConfig, seed:int|None=None):
-        super().__init__(cfg, seed)
-        self.log_threshold = nn.Parameter(torch.full((cfg.d_sae,), math.log(cfg.theta0)))
-
-    @property
-    def unit_norm_decoder(self) -> bool: return self.cfg.sparsity_mode == "step"
-
-    @property
-    def threshold(self) -> torch.Tensor:
-        "θ = exp(log θ), (d_sae,)."
-        return self.log_threshold.exp()
-
-    def activate(self, z): return JumpReLUFunction.apply(z, self.threshold, self.cfg.eps)
-
-    def penalties(self, x, out, sparsity_coefficient, dead_mask, aux_coefficient):
-        z, f, theta = out.pre_acts, out.features, self.threshold
-        if self.cfg.sparsity_mode == "step":
-            return {"sparsity": sparsity_coefficient * StepFunction.apply(z, theta, self.cfg.eps).sum(-1).mean()}
-        norms = self.decoder_norms()
-        return {"sparsity": sparsity_coefficient * torch.tanh(self.cfg.tanh_scale * f.abs() * norms).sum(-1).mean(),
-                "pre_act": self.cfg.pre_act_coefficient * (F.relu(theta - z) * norms).sum(-1).mean()}
-
-# %% ../nbs/04_sae.ipynb #229cc367
+# %% ../nbs/04_sae.ipynb #ac343bb2
 def _scatter_topk(values:torch.Tensor, k:int) -> torch.Tensor:
     "Keep the k largest entries of each row (made non-negative), zero the rest."
     top, idx = values.topk(k, dim=-1, sorted=False)
@@ -233,14 +235,80 @@ def auxk_loss(sae:SparseAutoencoder, x:torch.Tensor, out:SAEOutput, dead_mask:to
     share = (dead_mask.sum() / k_aux).clamp(max=1)
     return {"aux": coefficient * share * ((residual - f_aux @ sae.W_dec) ** 2).sum(-1).mean()}
 
+# %% ../nbs/04_sae.ipynb #39668439
+INIT_FIRE_FACTOR = 3  # features fire on INIT_FIRE_FACTOR × target_l0 / d_sae of inputs at the start
+
+class JumpReLUSAE(SparseAutoencoder):
+    "JumpReLU SAE: f = z·H(z−θ) with a learned threshold θ > 0 per feature (a raw fp32 parameter)."
+    extra_tensors = ("threshold",)
+    min_threshold = 1e-4  # θ is clamped here after each step, so z·H(z−θ) stays non-negative
+
+    def __init__(self, cfg:SAEConfig, seed:int|None=None):
+        super().__init__(cfg, seed)
+        self.threshold = nn.Parameter(torch.full((cfg.d_sae,), cfg.theta0))
+        if cfg.sparsity_mode == "tanh":
+            with torch.no_grad(): self.W_enc.mul_(cfg.d_in / cfg.d_sae)
+
+    @property
+    def unit_norm_decoder(self) -> bool: return self.cfg.sparsity_mode == "step"
+
+    def sparsity_defaults(self): return (0.3, 1.0) if self.cfg.sparsity_mode == "tanh" else (1.0, 0.1)
+
+    @torch.no_grad()
+    def initialize(self, x, target_l0):
+        super().initialize(x, target_l0)
+        rate = min(0.5, INIT_FIRE_FACTOR * target_l0 / self.cfg.d_sae)
+        z = x @ self.W_enc  # (n, d_sae), before the bias
+        rank = min(len(x), max(1, math.ceil((1 - rate) * len(x))))
+        self.b_enc.copy_(self.threshold - z.kthvalue(rank, dim=0).values)
+
+    @torch.no_grad()
+    def calibrate(self, x, target_l0=None):
+        "Scale all thresholds by one factor so that the mean L0 over training inputs `x` is `target_l0`."
+        if target_l0 is None: return
+        z, theta = self.pre_acts(x), self.threshold.clone()
+        low, high = -3.0, 3.0  # log of the factor: thresholds between e^-3 and e^3 times their trained value
+        for _ in range(40):  # bisection: L0 falls as the factor grows
+            mid = (low + high) / 2
+            if (z > theta * math.exp(mid)).sum(-1).float().mean() > target_l0: low = mid
+            else: high = mid
+        self.threshold.copy_(theta * math.exp(high))
+
+    def constrain(self):
+        super().constrain()
+        with torch.no_grad(): self.threshold.clamp_(min=self.min_threshold)
+
+    def activate(self, z): return JumpReLUFunction.apply(z, self.threshold, self.cfg.eps)
+
+    def penalties(self, x, out, sparsity_coefficient, dead_mask, aux_coefficient):
+        z, f, theta = out.pre_acts, out.features, self.threshold
+        if self.cfg.sparsity_mode == "step":
+            return {"sparsity": sparsity_coefficient * StepFunction.apply(z, theta, self.cfg.eps).sum(-1).mean(),
+                    **auxk_loss(self, x, out, dead_mask, aux_coefficient)}
+        norms = self.decoder_norms()
+        return {"sparsity": sparsity_coefficient * torch.tanh(self.cfg.tanh_scale * f * norms).sum(-1).mean(),
+                "pre_act": self.cfg.pre_act_coefficient * (F.relu(theta - z) * norms).sum(-1).mean(),
+                **auxk_loss(self, x, out, dead_mask, aux_coefficient)}
+
+    @torch.no_grad()
+    def diagnostics(self, out):
+        theta = self.threshold.detach()
+        q = torch.quantile(theta.float(), torch.tensor([0.1, 0.5, 0.9], device=theta.device))
+        in_window = ((out.pre_acts - theta).abs() < self.cfg.eps / 2).float().mean()
+        return dict(theta_p10=q[0], theta_p50=q[1], theta_p90=q[2], kernel_window_share=in_window)
+
+# %% ../nbs/04_sae.ipynb #229cc367
 class TopKSAE(SparseAutoencoder):
     "TopK SAE: the k largest pre-activations of each input, ReLU."
+    fixed_l0 = True
     def activate(self, z): return _scatter_topk(z, self.cfg.k)
     def penalties(self, x, out, sparsity_coefficient, dead_mask, aux_coefficient):
         return auxk_loss(self, x, out, dead_mask, aux_coefficient)
 
 class BatchTopKSAE(SparseAutoencoder):
     "BatchTopK SAE: the k·batch largest activations of a training batch; a global threshold at inference."
+    fixed_l0, extra_tensors = True, ("threshold",)
+
     def __init__(self, cfg:SAEConfig, seed:int|None=None):
         super().__init__(cfg, seed)
         self.register_buffer("threshold", torch.tensor(0.0))
@@ -262,11 +330,20 @@ class BatchTopKSAE(SparseAutoencoder):
         weight = 1.0 / self.threshold_updates.clamp(min=1, max=100)
         self.threshold.copy_(torch.where(ok, self.threshold + weight * (smallest - self.threshold), self.threshold))
 
+    @torch.no_grad()
+    def calibrate(self, x, target_l0=None):
+        "Set the inference threshold so that the mean L0 over training inputs `x` is exactly k."
+        r = F.relu(self.pre_acts(x)).flatten()
+        kept = min(self.cfg.k * len(x), r.numel() - 1)
+        self.threshold.copy_(r.kthvalue(r.numel() - kept).values)  # the largest activation not kept
+
     def penalties(self, x, out, sparsity_coefficient, dead_mask, aux_coefficient):
         return auxk_loss(self, x, out, dead_mask, aux_coefficient)
 
 class ReLUSAE(SparseAutoencoder):
     "ReLU SAE with the L1 penalty λ·Σ f_i‖W_dec,i‖."
+    default_lr = 1e-3
+    def sparsity_defaults(self): return 0.3, 0.05
     def activate(self, z): return F.relu(z)
     def penalties(self, x, out, sparsity_coefficient, dead_mask, aux_coefficient):
         return {"sparsity": sparsity_coefficient * (out.features * self.decoder_norms()).sum(-1).mean()}
@@ -283,9 +360,8 @@ _SAELENS_KEYS = {"apply_b_dec_to_input", "normalize_activations", "dtype", "devi
 
 def _saved_tensors(sae:SparseAutoencoder) -> dict:
     "The tensors in the SAELens layout."
-    t = dict(W_enc=sae.W_enc, b_enc=sae.b_enc, W_dec=sae.W_dec, b_dec=sae.b_dec)
-    if isinstance(sae, (JumpReLUSAE, BatchTopKSAE)): t["threshold"] = sae.threshold
-    return {k: v.detach().float().cpu().contiguous() for k, v in t.items()}
+    names = ("W_enc", "b_enc", "W_dec", "b_dec", *sae.extra_tensors)
+    return {k: getattr(sae, k).detach().float().cpu().contiguous() for k in names}
 
 @torch.no_grad()
 def _load_tensors(sae:SparseAutoencoder, tensors:dict, source:str):
@@ -298,9 +374,7 @@ def _load_tensors(sae:SparseAutoencoder, tensors:dict, source:str):
         if tuple(tensors[k].shape) != tuple(want.shape):
             raise ValueError(f"{source}: tensor {k} has shape {tuple(tensors[k].shape)}, but cfg.json "
                              f"(d_in={sae.cfg.d_in}, d_sae={sae.cfg.d_sae}) needs {tuple(want.shape)}")
-    for k in ("W_enc", "b_enc", "W_dec", "b_dec"): getattr(sae, k).copy_(tensors[k])
-    if isinstance(sae, JumpReLUSAE): sae.log_threshold.copy_(tensors["threshold"].log())
-    if isinstance(sae, BatchTopKSAE): sae.threshold.copy_(tensors["threshold"])
+    for k in expected: getattr(sae, k).copy_(tensors[k])
 
 # %% ../nbs/04_sae.ipynb #7511df1e
 @patch

@@ -7,10 +7,10 @@ from __future__ import annotations
 import math
 import numpy as np, torch
 from fastcore.basics import patch
-from .config import check_positive, check_range
+from .config import check_positive, check_range, check_choice
 
 # %% auto #0
-__all__ = ['is_validation_row', 'estimate_scale', 'check_finite', 'ActivationStore']
+__all__ = ['SPLITS', 'row_splits', 'is_validation_row', 'estimate_scale', 'check_finite', 'ActivationStore']
 
 # %% ../nbs/03_store.ipynb #716bb1f9
 def _splitmix64(x:np.ndarray) -> np.ndarray:
@@ -20,10 +20,17 @@ def _splitmix64(x:np.ndarray) -> np.ndarray:
     x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return x ^ (x >> np.uint64(31))
 
-def is_validation_row(rows:np.ndarray, val_fraction:float, seed:int=0) -> np.ndarray:
-    "Whether each row index belongs to the held-out split."
+SPLITS = ("train", "validation", "test")
+
+def row_splits(rows:np.ndarray, val_fraction:float, test_fraction:float=0.0, seed:int=0) -> np.ndarray:
+    "The split of each row index as a code: 0 train, 1 validation, 2 test (see `SPLITS`)."
     h = _splitmix64(np.asarray(rows, dtype=np.uint64) ^ _splitmix64(np.array([seed], dtype=np.uint64)))
-    return (h >> np.uint64(11)).astype(np.float64) / 2.0**53 < val_fraction
+    u = (h >> np.uint64(11)).astype(np.float64) / 2.0**53
+    return np.where(u < val_fraction, 1, np.where(u < val_fraction + test_fraction, 2, 0)).astype(np.int8)
+
+def is_validation_row(rows:np.ndarray, val_fraction:float, seed:int=0) -> np.ndarray:
+    "Whether each row index belongs to the validation split."
+    return row_splits(rows, val_fraction, 0.0, seed) == 1
 
 # %% ../nbs/03_store.ipynb #95ef9bbe
 def estimate_scale(embeddings:np.ndarray, rows:np.ndarray) -> float:
@@ -38,16 +45,17 @@ def check_finite(x:np.ndarray, rows:np.ndarray):
     "Fail, naming the rows, if any vector holds NaN or inf."
     bad = ~np.isfinite(x).all(axis=1)
     if bad.any():
-        named = rows[bad]
+        named = np.sort(rows[bad])
         raise ValueError(f"{len(named)} embedding row(s) hold NaN or inf (rows {named[:10].tolist()}{' ...' if len(named) > 10 else ''}); "
                          "re-embed those texts or drop them from the corpus")
 
 # %% ../nbs/03_store.ipynb #de36f3fe
 class ActivationStore:
-    "Endless, seeded, out-of-core batches of scaled embedding vectors, with a held-out split."
+    "Endless, seeded, out-of-core batches of scaled training vectors, with validation and test splits held out."
     def __init__(self, source,  # an `EmbeddingCache` or an array (n, d_in), memory-mapped or not
                  batch_size:int=1024,  # vectors per batch
-                 val_fraction:float=0.1,  # share of rows held out for validation
+                 val_fraction:float=0.1,  # share of rows held out for validation (tuning, the L0 controller)
+                 test_fraction:float=0.1,  # share of rows held out for the reported numbers
                  seed:int=0,  # fixes the split, the epoch orders and the shuffles
                  buffer_rows:int=65_536,  # rows shuffled together in memory
                  block_rows:int=4_096,  # contiguous rows read at once
@@ -59,12 +67,13 @@ class ActivationStore:
         for name in ("batch_size", "buffer_rows", "block_rows", "scale_sample"):
             check_positive(name, locals()[name], integer=True)
         check_range("val_fraction", val_fraction, 0, 1, high_open=True)
-        self.batch_size, self.val_fraction, self.seed = batch_size, val_fraction, seed
+        check_range("test_fraction", test_fraction, 0, 1 - val_fraction, high_open=True)
+        self.batch_size, self.val_fraction, self.test_fraction, self.seed = batch_size, val_fraction, test_fraction, seed
         self.block_rows, self.blocks_per_buffer = block_rows, max(1, buffer_rows // block_rows)
         self.n_rows, self.d_in = self.embeddings.shape
         self.n_blocks = math.ceil(self.n_rows / block_rows)
-        self.n_val = int(sum(is_validation_row(self._block(b), val_fraction, seed).sum() for b in range(self.n_blocks)))
-        self.n_train = self.n_rows - self.n_val
+        counts = sum(np.bincount(self._codes(self._block(b)), minlength=3) for b in range(self.n_blocks))
+        self.n_train, self.n_val, self.n_test = map(int, counts)
         if self.n_train < batch_size:
             raise ValueError(f"batch_size={batch_size} is larger than the {self.n_train} training rows; use a smaller batch_size")
         if scale == "auto":
@@ -75,17 +84,21 @@ class ActivationStore:
 
     def _block(self, b:int) -> np.ndarray: return np.arange(b * self.block_rows, min((b + 1) * self.block_rows, self.n_rows))
 
-    def _split(self, blocks, validation:bool) -> np.ndarray:
-        rows = [r[is_validation_row(r, self.val_fraction, self.seed) == validation] for r in map(self._block, blocks)]
+    def _codes(self, rows:np.ndarray) -> np.ndarray: return row_splits(rows, self.val_fraction, self.test_fraction, self.seed)
+
+    def _split(self, blocks, split:str) -> np.ndarray:
+        code = SPLITS.index(split)
+        rows = [r[self._codes(r) == code] for r in map(self._block, blocks)]
         return np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
 
-    def train_indices(self) -> np.ndarray:
-        "Row indices of the training split, ascending."
-        return self._split(range(self.n_blocks), False)
+    def indices(self, split:str) -> np.ndarray:
+        "Row indices of `split` ('train', 'validation' or 'test'), ascending."
+        check_choice("split", split, SPLITS)
+        return self._split(range(self.n_blocks), split)
 
-    def val_indices(self) -> np.ndarray:
-        "Row indices of the validation split, ascending."
-        return self._split(range(self.n_blocks), True)
+    def train_indices(self) -> np.ndarray: return self.indices("train")
+    def val_indices(self) -> np.ndarray: return self.indices("validation")
+    def test_indices(self) -> np.ndarray: return self.indices("test")
 
     def read(self, rows:np.ndarray, scaled:bool=True) -> torch.Tensor:
         "Vectors of `rows` (in that order) as float32, checked for NaN/inf."
@@ -100,6 +113,10 @@ class ActivationStore:
         "All (or the first `max_rows`) validation vectors."
         return self.read(self.val_indices()[:max_rows], scaled)
 
+    def test(self, scaled:bool=False, max_rows:int|None=None) -> torch.Tensor:
+        "All (or the first `max_rows`) test vectors, raw by default: what reported metrics are computed on."
+        return self.read(self.test_indices()[:max_rows], scaled)
+
 # %% ../nbs/03_store.ipynb #b2467cc6
 @patch
 def _batches(self:ActivationStore, skip:int):
@@ -109,7 +126,7 @@ def _batches(self:ActivationStore, skip:int):
         rng = np.random.default_rng([self.seed, epoch])
         order = rng.permutation(self.n_blocks)
         for start in range(0, self.n_blocks, self.blocks_per_buffer):
-            rows = self._split(order[start:start + self.blocks_per_buffer], False)
+            rows = self._split(order[start:start + self.blocks_per_buffer], "train")
             pool = np.concatenate([carry, rows[rng.permutation(len(rows))]])
             n_full = len(pool) // self.batch_size
             carry = pool[n_full * self.batch_size:]
@@ -132,7 +149,7 @@ def next_batch(self:ActivationStore) -> torch.Tensor:
 def state_dict(self:ActivationStore) -> dict:
     "Everything needed to continue the stream exactly where it is."
     return dict(position=self.position, seed=self.seed, batch_size=self.batch_size, n_rows=self.n_rows,
-                val_fraction=self.val_fraction, block_rows=self.block_rows, blocks_per_buffer=self.blocks_per_buffer)
+                val_fraction=self.val_fraction, test_fraction=self.test_fraction, block_rows=self.block_rows, blocks_per_buffer=self.blocks_per_buffer)
 
 @patch
 def load_state_dict(self:ActivationStore, state:dict):

@@ -9,40 +9,37 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import safetensors.torch
+from fastcore.basics import patch
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
 from .config import Config, check_positive, check_range, check_choice, atomic_write, write_json, read_json
-from .sae import SAEConfig, SparseAutoencoder, create_sae
+from .sae import SAEConfig, SAEOutput, SparseAutoencoder, SAE_CLASSES, create_sae
 from .evaluate import evaluate_sae
 
 # %% auto #0
-__all__ = ['DEFAULT_SPARSITY', 'CHECKPOINT', 'TrainConfig', 'lr_at', 'sparsity_at', 'control_log_lambda', 'TrainResult',
-           'pick_device', 'train_sae', 'plot_training', 'sweep', 'plot_frontier']
+__all__ = ['CHECKPOINT', 'TrainConfig', 'lr_at', 'sparsity_at', 'control_log_lambda', 'TrainResult', 'pick_device', 'TrainState',
+           'save_checkpoint', 'load_checkpoint', 'clip_gradient_spikes', 'train_step', 'steer_sparsity', 'train_sae',
+           'plot_training', 'sweep', 'plot_frontier']
 
 # %% ../nbs/05_train.ipynb #35f8d1dc
-DEFAULT_SPARSITY = {  # (architecture, sparsity_mode or None): (λ, warm-up fraction of the run)
-    ("jumprelu", "tanh"): (1.0, 1.0), ("jumprelu", "step"): (1.0, 0.1), ("relu", None): (0.3, 0.05),
-    ("topk", None): (0.0, 0.0), ("batchtopk", None): (0.0, 0.0)}
-
-def _sparsity_key(cfg:SAEConfig): return (cfg.architecture, cfg.sparsity_mode if cfg.architecture == "jumprelu" else None)
-
 @dataclass
 class TrainConfig(Config):
     "How to train an SAE (see the table above for the defaults' sources)."
     steps: int = 2000  # optimiser steps
     batch_size: int|None = None  # vectors per step; None: the store's batch_size
-    lr: float|None = None  # peak learning rate; None: 1e-3, or 2e-3 for topk/batchtopk
+    lr: float|None = None  # peak learning rate; None: the architecture's `default_lr`
     adam_betas: tuple|None = None  # None: (0, 0.999) for step-mode JumpReLU, else (0.9, 0.999)
     lr_warmup_steps: int = 50  # linear warm-up from 0
     lr_decay_fraction: float = 0.2  # linear decay to 0 over this last share of the steps
-    sparsity_coefficient: float|None = None  # λ; None: DEFAULT_SPARSITY for the architecture
-    sparsity_warmup_fraction: float|None = None  # share of the run over which λ grows from 0; None: DEFAULT_SPARSITY
+    sparsity_coefficient: float|None = None  # λ (its start under target_l0); None: the architecture's default
+    sparsity_warmup_fraction: float|None = None  # share of the run over which λ grows from 0; None: the architecture's
     target_l0: float|None = None  # if set, a controller adjusts λ during the run to reach this L0
     l0_controller_gain: float = 0.02  # step of log λ per step, times the clipped log(L0/target)
     l0_control_on: str = "validation"  # L0 the controller steers: held-out rows (every 10 steps) or the training 'batch'
-    aux_coefficient: float = 1 / 32  # AuxK weight (topk, batchtopk)
-    grad_clip_norm: float|None = 1.0  # clip the global gradient norm; None: no clipping
-    dead_window: int = 100_000  # samples without firing after which a feature counts as dead
+    init_rows: int = 4096  # training rows that the data-dependent initialisation looks at
+    aux_coefficient: float = 1 / 32  # AuxK weight (every architecture but relu)
+    grad_spike_factor: float|None = 5.0  # clip the gradient norm at this multiple of its running mean; None: never
+    dead_window: int|None = None  # samples without firing after which a feature counts as dead; None: one epoch, ≤ 5M
     log_every: int = 50  # steps between metric rows in log.jsonl
     checkpoint_every: int = 500  # steps between checkpoints (0: only when stopping early)
     seed: int = 0  # initialisation seed
@@ -53,9 +50,9 @@ class TrainConfig(Config):
 
     def __post_init__(self):
         if self.adam_betas is not None: self.adam_betas = tuple(self.adam_betas)
-        for name in ("steps", "log_every", "dead_window"): check_positive(name, getattr(self, name), integer=True)
-        for name in ("batch_size",): getattr(self, name) is None or check_positive(name, getattr(self, name), integer=True)
-        for name in ("lr", "target_l0", "grad_clip_norm"): getattr(self, name) is None or check_positive(name, getattr(self, name))
+        for name in ("steps", "log_every", "init_rows"): check_positive(name, getattr(self, name), integer=True)
+        for name in ("batch_size", "dead_window"): getattr(self, name) is None or check_positive(name, getattr(self, name), integer=True)
+        for name in ("lr", "target_l0", "grad_spike_factor"): getattr(self, name) is None or check_positive(name, getattr(self, name))
         if self.sparsity_coefficient is not None: check_range("sparsity_coefficient", self.sparsity_coefficient, 0, math.inf)
         if self.sparsity_warmup_fraction is not None: check_range("sparsity_warmup_fraction", self.sparsity_warmup_fraction, 0, 1)
         check_range("lr_decay_fraction", self.lr_decay_fraction, 0, 1)
@@ -66,15 +63,15 @@ class TrainConfig(Config):
         if self.adam_betas is not None and (len(self.adam_betas) != 2 or not all(0 <= b < 1 for b in self.adam_betas)):
             raise ValueError(f"adam_betas must be two numbers in [0, 1), got {self.adam_betas!r}")
 
-    def resolved(self, sae_cfg:SAEConfig) -> TrainConfig:
-        "A copy with every `None` default filled in for `sae_cfg`'s architecture."
-        lam, warm = DEFAULT_SPARSITY[_sparsity_key(sae_cfg)]
-        topk = sae_cfg.architecture in ("topk", "batchtopk")
-        step = sae_cfg.architecture == "jumprelu" and sae_cfg.sparsity_mode == "step"
-        return self.replace(lr=self.lr or (2e-3 if topk else 1e-3),
+    def resolved(self, sae:SparseAutoencoder, n_train:int) -> TrainConfig:
+        "A copy with every `None` default filled in for `sae`'s architecture and `n_train` training rows."
+        lam, warm = sae.sparsity_defaults()
+        step = sae.cfg.architecture == "jumprelu" and sae.cfg.sparsity_mode == "step"
+        return self.replace(lr=self.lr or sae.default_lr,
                             adam_betas=self.adam_betas or ((0.0, 0.999) if step else (0.9, 0.999)),
                             sparsity_coefficient=lam if self.sparsity_coefficient is None else self.sparsity_coefficient,
-                            sparsity_warmup_fraction=warm if self.sparsity_warmup_fraction is None else self.sparsity_warmup_fraction)
+                            sparsity_warmup_fraction=warm if self.sparsity_warmup_fraction is None else self.sparsity_warmup_fraction,
+                            dead_window=self.dead_window or min(n_train, 5_000_000))
 
 # %% ../nbs/05_train.ipynb #efd5f3cb
 def lr_at(step:int, cfg:TrainConfig) -> float:
@@ -95,38 +92,6 @@ def control_log_lambda(log_lam:torch.Tensor, l0:torch.Tensor, target:float, gain
     "One integral-controller step on log λ towards L0 = `target`."
     return log_lam + gain * torch.log(l0.clamp(min=1e-3) / target).clamp(-1, 1)
 
-# %% ../nbs/05_train.ipynb #ac7e945a
-CHECKPOINT = "checkpoint.safetensors"
-
-def _save_checkpoint(path:Path, sae, opt, tensors:dict, state:dict):
-    out = {f"model.{k}": v for k, v in sae.state_dict().items()}
-    opt_state = opt.state_dict()
-    for i, s in opt_state["state"].items():
-        for k, v in s.items(): out[f"optim.{i}.{k}"] = torch.as_tensor(v)
-    out["rng.torch"] = torch.get_rng_state()
-    if torch.cuda.is_available(): out["rng.cuda"] = torch.cuda.get_rng_state()
-    out.update({f"train.{k}": v for k, v in tensors.items()})
-    out = {k: v.detach().cpu().contiguous() for k, v in out.items()}
-    meta = dict(state=json.dumps({**state, "param_groups": opt_state["param_groups"]}))
-    atomic_write(path, safetensors.torch.save(out, metadata=meta), overwrite=True)
-
-def _load_checkpoint(path:Path, sae, opt) -> tuple[dict, dict]:
-    "Restore model, optimiser and RNG from `path`; return (train tensors, state)."
-    from safetensors import safe_open
-    with safe_open(str(path), "pt") as f:
-        state = json.loads(f.metadata()["state"])
-        t = {k: f.get_tensor(k) for k in f.keys()}
-    sae.load_state_dict({k[6:]: v for k, v in t.items() if k.startswith("model.")})
-    opt_state = {"state": {}, "param_groups": state.pop("param_groups")}
-    for k, v in t.items():
-        if k.startswith("optim."):
-            _, i, name = k.split(".", 2)
-            opt_state["state"].setdefault(int(i), {})[name] = v
-    opt.load_state_dict(opt_state)
-    torch.set_rng_state(t["rng.torch"])
-    if "rng.cuda" in t and torch.cuda.is_available(): torch.cuda.set_rng_state(t["rng.cuda"])
-    return {k[6:]: v for k, v in t.items() if k.startswith("train.")}, state
-
 # %% ../nbs/05_train.ipynb #d5b723d3
 @dataclass
 class TrainResult:
@@ -144,6 +109,120 @@ def pick_device(device:str="auto") -> torch.device:
     if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available(): return torch.device("mps")
     return torch.device("cpu")
 
+# %% ../nbs/05_train.ipynb #4efb37f1
+class TrainState:
+    "Everything a run changes: the SAE, Adam, λ, the dead-feature counters, the spike guard and the step."
+    def __init__(self, sae_cfg:SAEConfig, train_cfg:TrainConfig, store):
+        self.sae_cfg, self.train_cfg, self.store = sae_cfg, train_cfg, store
+        self.device = pick_device(train_cfg.device)
+        torch.manual_seed(train_cfg.seed)
+        self.sae = create_sae(sae_cfg, seed=train_cfg.seed).to(self.device).train()
+        self.cfg = tc = train_cfg.resolved(self.sae, store.n_train)
+        self.optimizer = torch.optim.Adam(self.sae.parameters(), lr=tc.lr, betas=tc.adam_betas)
+        self.step = 0
+        zero = torch.zeros((), device=self.device)
+        self.log_lambda = zero + math.log(max(tc.sparsity_coefficient, 1e-12))
+        self.since_fired = torch.zeros(sae_cfg.d_sae, dtype=torch.long, device=self.device)  # samples since each last fired
+        self.dead_mask = torch.zeros(sae_cfg.d_sae, dtype=torch.bool, device=self.device)  # refreshed at each log row
+        self.grad_norm_mean = zero.clone()  # running mean of the gradient norm, for the spike guard
+        self.val_l0 = zero.clone()  # the controller's last held-out L0 measurement
+        sample = np.random.default_rng(tc.seed).permutation(store.train_indices())[:tc.init_rows]
+        self.sae.initialize(store.read(sample).to(self.device), tc.target_l0 or sae_cfg.k)
+
+    @property
+    def sparsity_coefficient(self) -> torch.Tensor|float:
+        "λ for the current step: controlled (a tensor, no host sync) or warmed up on schedule."
+        return self.log_lambda.exp() if self.cfg.target_l0 else sparsity_at(self.step, self.cfg)
+
+# %% ../nbs/05_train.ipynb #4c77463f
+_COUNTERS = ("log_lambda", "since_fired", "dead_mask", "grad_norm_mean", "val_l0")
+
+@patch
+def state_dict(self:TrainState) -> dict:
+    "Flat tensors (model, Adam, counters, RNG) plus `meta`: the step, the configs and the store's position."
+    out = {f"model.{k}": v for k, v in self.sae.state_dict().items()}
+    opt = self.optimizer.state_dict()
+    out.update({f"optim.{i}.{k}": torch.as_tensor(v) for i, s in opt["state"].items() for k, v in s.items()})
+    out.update({f"train.{k}": getattr(self, k) for k in _COUNTERS})
+    out["rng.torch"] = torch.get_rng_state()
+    if torch.cuda.is_available(): out["rng.cuda"] = torch.cuda.get_rng_state()
+    out = {k: v.detach().cpu().contiguous() for k, v in out.items()}
+    out["meta"] = dict(step=self.step, store=self.store.state_dict(), sae_cfg=self.sae_cfg.to_dict(),
+                       train_cfg=self.train_cfg.to_dict(), param_groups=opt["param_groups"])
+    return out
+
+@patch
+def load_state_dict(self:TrainState, state:dict):
+    "Continue from `state_dict()`; refuse one written with other configs."
+    meta = state["meta"]
+    for name, saved, now in (("SAEConfig", meta["sae_cfg"], self.sae_cfg.to_dict()), ("TrainConfig", meta["train_cfg"], self.train_cfg.to_dict())):
+        differ = sorted(k for k in set(saved) | set(now) if k != "version" and saved.get(k) != now.get(k))
+        if differ: raise ValueError(f"cannot resume: the checkpoint's {name} differs in {differ}; use the same configs or another out_dir")
+    self.sae.load_state_dict({k[6:]: v for k, v in state.items() if k.startswith("model.")})
+    opt = {"state": {}, "param_groups": meta["param_groups"]}
+    for k, v in state.items():
+        if k.startswith("optim."):
+            _, i, name = k.split(".", 2)
+            opt["state"].setdefault(int(i), {})[name] = v
+    self.optimizer.load_state_dict(opt)
+    for k in _COUNTERS: setattr(self, k, state[f"train.{k}"].to(self.device))
+    torch.set_rng_state(state["rng.torch"])
+    if "rng.cuda" in state and torch.cuda.is_available(): torch.cuda.set_rng_state(state["rng.cuda"])
+    self.store.load_state_dict(meta["store"])
+    self.step = meta["step"]
+
+# %% ../nbs/05_train.ipynb #b3d7d2d1
+CHECKPOINT = "checkpoint.safetensors"
+
+def save_checkpoint(path:Path, state:TrainState):
+    "Write `state.state_dict()` to one safetensors file, atomically."
+    tensors = state.state_dict()
+    meta = tensors.pop("meta")
+    atomic_write(path, safetensors.torch.save(tensors, metadata={"meta": json.dumps(meta)}), overwrite=True)
+
+def load_checkpoint(path:Path) -> dict:
+    "A state dict written by `save_checkpoint`."
+    from safetensors import safe_open
+    with safe_open(str(path), "pt") as f:
+        return {**{k: f.get_tensor(k) for k in f.keys()}, "meta": json.loads(f.metadata()["meta"])}
+
+# %% ../nbs/05_train.ipynb #dc75b4ba
+def clip_gradient_spikes(state:TrainState) -> torch.Tensor:
+    "Clip the gradient norm at `grad_spike_factor` × its running mean (on the device); return the norm."
+    params = [p for p in state.sae.parameters() if p.grad is not None]
+    norm = torch.nn.utils.get_total_norm([p.grad for p in params])
+    if state.cfg.grad_spike_factor is None: return norm
+    mean = torch.where(state.grad_norm_mean > 0, state.grad_norm_mean, norm)  # the first step starts the mean
+    limit = state.cfg.grad_spike_factor * mean
+    torch.nn.utils.clip_grads_with_norm_(params, torch.minimum(limit, norm), norm)
+    state.grad_norm_mean = 0.99 * mean + 0.01 * torch.minimum(norm, limit)
+    return norm
+
+def train_step(state:TrainState, x:torch.Tensor, loss_fn) -> tuple[SAEOutput, dict]:
+    "One optimiser step on batch `x`: losses, gradients, spike guard, Adam, the architecture's constraints."
+    for g in state.optimizer.param_groups: g["lr"] = lr_at(state.step, state.cfg)
+    out, parts = loss_fn(x, state.sparsity_coefficient, state.dead_mask if state.dead_mask.any() else None, state.cfg.aux_coefficient)
+    state.optimizer.zero_grad(set_to_none=True)
+    parts["loss"].backward()
+    state.sae.prepare_gradients()
+    parts["grad_norm"] = clip_gradient_spikes(state)
+    state.optimizer.step()
+    state.sae.constrain()
+    return out, parts
+
+# %% ../nbs/05_train.ipynb #10a02593
+@torch.no_grad()
+def steer_sparsity(state:TrainState, out:SAEOutput, probe:torch.Tensor|None):
+    "Track firing, and move λ towards the target L0 (on held-out `probe` rows every 10 steps, else the batch)."
+    active = out.features != 0  # (batch, d_sae)
+    state.since_fired = torch.where(active.any(0), 0, state.since_fired + len(active))
+    if not state.cfg.target_l0: return
+    gain = state.cfg.l0_controller_gain
+    if probe is None: l0 = active.sum(-1).float().mean()
+    elif state.step % 10 == 9: l0, gain = state.val_l0.copy_((state.sae.encode(probe) != 0).sum(-1).float().mean()), 10 * gain
+    else: return
+    state.log_lambda = control_log_lambda(state.log_lambda, l0, state.cfg.target_l0, gain)
+
 # %% ../nbs/05_train.ipynb #eb2649c5
 def _prepare_out_dir(out_dir:Path, resume:bool, overwrite:bool) -> bool:
     "Refuse to clobber a finished run; return whether to resume from a checkpoint."
@@ -155,119 +234,28 @@ def _prepare_out_dir(out_dir:Path, resume:bool, overwrite:bool) -> bool:
     out_dir.mkdir(parents=True, exist_ok=True)
     return has_ckpt and resume and not overwrite
 
-def _check_same_run(state:dict, sae_cfg:SAEConfig, train_cfg:TrainConfig, out_dir:Path):
-    for name, saved, now in (("SAEConfig", state["sae_cfg"], sae_cfg.to_dict()), ("TrainConfig", state["train_cfg"], train_cfg.to_dict())):
-        differ = sorted(k for k in set(saved) | set(now) if k != "version" and saved.get(k) != now.get(k))
-        if differ: raise ValueError(f"cannot resume {out_dir}: its {name} differs in {differ}; use the same configs or another out_dir")
-
-# %% ../nbs/05_train.ipynb #2caf4b23
-def train_sae(sae_cfg:SAEConfig, train_cfg:TrainConfig, store,  # an ActivationStore (or anything with its surface)
-              out_dir:str|Path|None=None,  # folder for log.jsonl, checkpoints and the final sae/; None: write nothing
-              resume:bool=True,  # continue from out_dir's checkpoint if there is one
-              overwrite:bool=False,  # restart even if out_dir holds a finished or interrupted run
-              stop_after:int|None=None,  # stop (with a checkpoint) after this many steps, e.g. to time-box
-              progress:bool=True) -> TrainResult:
-    "Train an SAE on `store`'s batches; the result works on raw embeddings."
-    if sae_cfg.d_in != store.d_in:
-        raise ValueError(f"SAEConfig.d_in={sae_cfg.d_in} but the store's embeddings have {store.d_in} dimensions; "
-                         f"set d_in={store.d_in} (or use the embeddings the SAE was made for)")
-    if train_cfg.batch_size not in (None, store.batch_size):
-        raise ValueError(f"TrainConfig.batch_size={train_cfg.batch_size} but the store serves batches of {store.batch_size}; "
-                         "build the store with the same batch_size or leave TrainConfig.batch_size=None")
-    if train_cfg.target_l0 is not None and sae_cfg.architecture in ("topk", "batchtopk"):
-        raise ValueError(f"target_l0 does not apply to {sae_cfg.architecture}: its L0 is k; set SAEConfig.k={round(train_cfg.target_l0)}")
-    tc = train_cfg.resolved(sae_cfg)
-    device = pick_device(tc.device)
-    out_dir = Path(out_dir) if out_dir is not None else None
-    resuming = out_dir is not None and _prepare_out_dir(out_dir, resume, overwrite)
-
-    torch.manual_seed(tc.seed)
-    sae = create_sae(sae_cfg, seed=tc.seed).to(device).train()
-    opt = torch.optim.Adam(sae.parameters(), lr=tc.lr, betas=tc.adam_betas)
-    since_fired = torch.zeros(sae_cfg.d_sae, dtype=torch.long, device=device)  # samples since each feature last fired
-    log_lam = torch.tensor(math.log(max(tc.sparsity_coefficient, 1e-12)), device=device)
-    start, rows, dead_mask = 0, [], None
-    if resuming:
-        tensors, state = _load_checkpoint(out_dir / CHECKPOINT, sae, opt)
-        _check_same_run(state, sae_cfg, train_cfg, out_dir)
-        since_fired, log_lam = tensors["since_fired"].to(device), tensors["log_lambda"].to(device)
-        dead_mask = tensors["dead_mask"].to(device) if tensors["dead_mask"].any() else None
-        store.load_state_dict(state["store"])
-        start = state["step"]
-        rows = [r for r in _read_log(out_dir) if r["step"] <= start]
-    if out_dir is not None:
-        atomic_write(out_dir / "log.jsonl", "".join(json.dumps(r) + "\n" for r in rows), overwrite=True)
-        write_json(out_dir / "train_cfg.json", tc.to_dict(), overwrite=True)
-    wandb_run = _start_wandb(tc, sae_cfg)
-
-    use_bf16 = device.type == "cuda" and tc.autocast_bf16
-    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if use_bf16 else contextlib.nullcontext()
-    loss_fn = torch.compile(sae.losses) if tc.compile else sae.losses
-    probe = None  # held-out rows whose L0 the controller steers
-    if tc.target_l0 and tc.l0_control_on == "validation" and store.n_val > 0:
-        probe = store.validation(scaled=True, max_rows=1024).to(device)
-    sums = {}
-    end = tc.steps if stop_after is None else min(tc.steps, stop_after)
-    t_log, n_log = time.perf_counter(), 0
-    bar = tqdm(total=tc.steps, initial=start, disable=not progress, desc=f"{sae_cfg.architecture} SAE")
-    for step in range(start, end):
-        x = store.next_batch()
-        bad = ~torch.isfinite(x).all(1)
-        if bad.any(): raise ValueError(f"batch at step {step} holds NaN/inf in rows {bad.nonzero().flatten()[:10].tolist()}; clean the embeddings")
-        x = x.to(device, non_blocking=True)
-        if step == 0:
-            with torch.no_grad(): sae.b_dec.copy_(x.mean(0))  # start the decoder bias at the data mean
-        lam = log_lam.exp() if tc.target_l0 else sparsity_at(step, tc)
-        for g in opt.param_groups: g["lr"] = lr_at(step, tc)
-        with autocast: out, parts = loss_fn(x, lam, dead_mask, tc.aux_coefficient)
-        opt.zero_grad(set_to_none=True)
-        parts["loss"].backward()
-        if sae.unit_norm_decoder: sae.remove_parallel_decoder_grad()
-        if tc.grad_clip_norm: torch.nn.utils.clip_grad_norm_(sae.parameters(), tc.grad_clip_norm)
-        opt.step()
-        if sae.unit_norm_decoder: sae.normalize_decoder()
-
-        with torch.no_grad():
-            active = out.features != 0  # (batch, d_sae)
-            l0 = active.sum(-1).float().mean()
-            since_fired = torch.where(active.any(0), 0, since_fired + len(x))
-            if tc.target_l0 and probe is None: log_lam = control_log_lambda(log_lam, l0, tc.target_l0, tc.l0_controller_gain)
-            elif tc.target_l0 and step % 10 == 9:
-                probe_l0 = (sae.encode(probe) != 0).sum(-1).float().mean()
-                log_lam = control_log_lambda(log_lam, probe_l0, tc.target_l0, 10 * tc.l0_controller_gain)
-            new = {**{k: v.detach().float() for k, v in parts.items()}, "l0": l0,
-                   "sq_err": ((x - out.x_hat) ** 2).sum().float(), "var": ((x - x.mean(0)) ** 2).sum().float()}
-            sums = {k: sums.get(k, 0) + v for k, v in new.items()}
-        n_log += 1; bar.update(1)
-
-        if (step + 1) % tc.log_every == 0 or step + 1 == end:
-            dead = since_fired >= tc.dead_window
-            row = _log_row(sums, n_log, dead, step + 1, len(x), lr_at(step, tc), lam, t_log)
-            if not math.isfinite(row["loss"]): raise FloatingPointError(f"loss became {row['loss']} at step {step + 1}; lower lr or clip gradients")
-            if (step + 1) % tc.log_every == 0:  # refreshed on a fixed schedule, without a sync per step
-                dead_mask = dead if row["dead_fraction"] > 0 else None
-            rows.append(row); bar.set_postfix(l0=f"{row['l0']:.1f}", ev=f"{row['explained_variance']:.3f}", dead=f"{row['dead_fraction']:.2f}")
-            if out_dir is not None:
-                with open(out_dir / "log.jsonl", "a") as fh: fh.write(json.dumps(row) + "\n")
-            if wandb_run is not None: wandb_run.log(row, step=step + 1)
-            sums, n_log, t_log = {}, 0, time.perf_counter()
-        stopping = step + 1 == end and end < tc.steps
-        if out_dir is not None and ((tc.checkpoint_every and (step + 1) % tc.checkpoint_every == 0) or stopping):
-            state = dict(step=step + 1, store=store.state_dict(), sae_cfg=sae_cfg.to_dict(), train_cfg=train_cfg.to_dict())
-            _save_checkpoint(out_dir / CHECKPOINT, sae, opt, dict(since_fired=since_fired, log_lambda=log_lam,
-                             dead_mask=dead_mask if dead_mask is not None else torch.zeros_like(since_fired, dtype=torch.bool)), state)
-    bar.close()
-    if wandb_run is not None: wandb_run.finish()
-    return _finish(sae, store, rows, tc, out_dir, log_lam, finished=end == tc.steps)
-
 # %% ../nbs/05_train.ipynb #0496fc79
-def _log_row(sums:dict, n:int, dead:torch.Tensor, step:int, batch:int, lr:float, lam, t0:float) -> dict:
-    keys = sorted(sums)
-    vals = dict(zip(keys, torch.stack([sums[k] for k in keys]).tolist()))  # one host sync
-    row = {k: vals[k] / n for k in keys if k not in ("sq_err", "var")}
-    row.update(step=step, samples=step * batch, explained_variance=1 - vals["sq_err"] / max(vals["var"], 1e-12),
-               dead_fraction=float(dead.float().mean()), lr=lr, sparsity_coefficient=float(lam),
+@torch.no_grad()
+def _accumulate(sums:dict, parts:dict, out:SAEOutput, x:torch.Tensor) -> dict:
+    "Add this step's numbers to the on-device sums of the current log window."
+    new = {**{k: v.detach().float() for k, v in parts.items()}, "l0": (out.features != 0).sum(-1).float().mean(),
+           "sq_err": ((x - out.x_hat) ** 2).sum().float(), "var": ((x - x.mean(0)) ** 2).sum().float()}
+    return {k: sums.get(k, 0) + v for k, v in new.items()}
+
+def _log_row(state:TrainState, sums:dict, n:int, batch:int, out:SAEOutput, t0:float) -> dict:
+    "One metrics row from a log window's sums (the loop's only host sync); refreshes the dead-feature mask."
+    dead = state.since_fired >= state.cfg.dead_window
+    if state.step % state.cfg.log_every == 0: state.dead_mask = dead  # on a fixed schedule, so resume is exact
+    extra = {**state.sae.diagnostics(out), "dead_fraction": dead.float().mean(), "sparsity_coefficient": torch.as_tensor(state.sparsity_coefficient)}
+    if state.cfg.target_l0 and state.cfg.l0_control_on == "validation": extra["val_l0"] = state.val_l0
+    values = {**sums, **extra}
+    flat = torch.stack([torch.as_tensor(v, dtype=torch.float32, device=state.device).reshape(()) for v in values.values()])
+    vals = dict(zip(values, flat.tolist()))
+    row = {k: vals[k] / n for k in sums if k not in ("sq_err", "var")}
+    row.update({k: vals[k] for k in extra}, step=state.step, samples=state.step * batch,
+               explained_variance=1 - vals["sq_err"] / max(vals["var"], 1e-12), lr=lr_at(state.step - 1, state.cfg),
                samples_per_s=n * batch / max(time.perf_counter() - t0, 1e-9))
+    if not math.isfinite(row["loss"]): raise FloatingPointError(f"loss became {row['loss']} at step {state.step}; lower lr")
     return row
 
 def _read_log(out_dir:Path) -> list[dict]:
@@ -282,28 +270,109 @@ def _start_wandb(tc:TrainConfig, sae_cfg:SAEConfig):
     import wandb
     return wandb.init(project=tc.wandb_project, config=dict(sae=sae_cfg.to_dict(), train=tc.to_dict()))
 
-def _finish(sae, store, rows, tc, out_dir, log_lam, finished:bool) -> TrainResult:
-    sae = copy.deepcopy(sae).cpu().eval().fold_input_scale(store.scale)  # works on raw embeddings now
-    lam = float(log_lam.exp()) if tc.target_l0 else tc.sparsity_coefficient
-    metrics = {**evaluate_sae(sae, store.validation(scaled=False, max_rows=20_000)).metrics, "sparsity_coefficient": lam}
+def _finish(state:TrainState, rows:list, out_dir:Path|None, finished:bool) -> TrainResult:
+    "Calibrate on training rows, fold the store's scale in, evaluate on validation rows, save."
+    store, tc = state.store, state.cfg
+    sae = copy.deepcopy(state.sae).eval()
+    sample = np.random.default_rng(tc.seed + 1).permutation(store.train_indices())[:tc.init_rows]
+    sae.calibrate(store.read(sample).to(state.device), tc.target_l0)
+    sae = sae.cpu().fold_input_scale(store.scale)  # works on raw embeddings now
+    lam = float(state.sparsity_coefficient)
+    validation = store.validation(scaled=False, max_rows=20_000)
+    metrics = {**evaluate_sae(sae, validation).metrics, "sparsity_coefficient": lam} if len(validation) else {"sparsity_coefficient": lam}
     if out_dir is not None and finished:
         write_json(out_dir / "metrics.json", metrics, overwrite=True)
         sae.save(out_dir / "sae", overwrite=True)
     return TrainResult(sae, pd.DataFrame(rows), metrics, out_dir, finished)
 
+# %% ../nbs/05_train.ipynb #2caf4b23
+def _check_inputs(sae_cfg:SAEConfig, train_cfg:TrainConfig, store):
+    if sae_cfg.d_in != store.d_in:
+        raise ValueError(f"SAEConfig.d_in={sae_cfg.d_in} but the store's embeddings have {store.d_in} dimensions; "
+                         f"set d_in={store.d_in} (or use the embeddings the SAE was made for)")
+    if train_cfg.batch_size not in (None, store.batch_size):
+        raise ValueError(f"TrainConfig.batch_size={train_cfg.batch_size} but the store serves batches of {store.batch_size}; "
+                         "build the store with the same batch_size or leave TrainConfig.batch_size=None")
+    if train_cfg.target_l0 is not None and SAE_CLASSES[sae_cfg.architecture].fixed_l0:
+        raise ValueError(f"target_l0 does not apply to {sae_cfg.architecture}: its L0 is k; set SAEConfig.k={round(train_cfg.target_l0)}")
+    if train_cfg.target_l0 is not None and train_cfg.target_l0 >= sae_cfg.d_sae:
+        raise ValueError(f"target_l0={train_cfg.target_l0} must be below d_sae={sae_cfg.d_sae}; lower it or widen the SAE")
+
+def _next_batch(store, step:int, device:torch.device) -> torch.Tensor:
+    x = store.next_batch()
+    bad = ~torch.isfinite(x).all(1)
+    if bad.any(): raise ValueError(f"batch at step {step} holds NaN/inf in rows {bad.nonzero().flatten()[:10].tolist()}; clean the embeddings")
+    return x.to(device, non_blocking=True)
+
+def train_sae(sae_cfg:SAEConfig, train_cfg:TrainConfig, store,  # an ActivationStore (or anything with its surface)
+              out_dir:str|Path|None=None,  # folder for log.jsonl, checkpoints and the final sae/; None: write nothing
+              resume:bool=True,  # continue from out_dir's checkpoint if there is one
+              overwrite:bool=False,  # restart even if out_dir holds a finished or interrupted run
+              stop_after:int|None=None,  # stop (with a checkpoint) after this many steps, e.g. to time-box
+              progress:bool=True) -> TrainResult:
+    "Train an SAE on `store`'s batches; the result works on raw embeddings."
+    _check_inputs(sae_cfg, train_cfg, store)
+    out_dir = Path(out_dir) if out_dir is not None else None
+    resuming = out_dir is not None and _prepare_out_dir(out_dir, resume, overwrite)
+    state = TrainState(sae_cfg, train_cfg, store)
+    rows = []
+    if resuming:
+        state.load_state_dict(load_checkpoint(out_dir / CHECKPOINT))
+        rows = [r for r in _read_log(out_dir) if r["step"] <= state.step]
+    tc, sae = state.cfg, state.sae
+    if out_dir is not None:
+        atomic_write(out_dir / "log.jsonl", "".join(json.dumps(r) + "\n" for r in rows), overwrite=True)
+        write_json(out_dir / "train_cfg.json", tc.to_dict(), overwrite=True)
+    wandb_run = _start_wandb(tc, sae_cfg)
+    use_bf16 = state.device.type == "cuda" and tc.autocast_bf16
+    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if use_bf16 else contextlib.nullcontext()
+    loss_fn = torch.compile(sae.losses) if tc.compile else sae.losses
+    probe = None  # held-out rows whose L0 the controller steers
+    if tc.target_l0 and tc.l0_control_on == "validation" and store.n_val > 0:
+        probe = store.validation(scaled=True, max_rows=1024).to(state.device)
+    end = tc.steps if stop_after is None else min(tc.steps, stop_after)
+    sums, n_log, t_log = {}, 0, time.perf_counter()
+    bar = tqdm(total=tc.steps, initial=state.step, disable=not progress, desc=f"{sae_cfg.architecture} SAE")
+    while state.step < end:
+        x = _next_batch(store, state.step, state.device)
+        with autocast: out, parts = train_step(state, x, loss_fn)
+        steer_sparsity(state, out, probe)
+        sums = _accumulate(sums, parts, out, x)
+        state.step += 1; n_log += 1; bar.update(1)
+        if state.step % tc.log_every == 0 or state.step == end:
+            row = _log_row(state, sums, n_log, len(x), out, t_log)
+            rows.append(row); bar.set_postfix(l0=f"{row['l0']:.1f}", ev=f"{row['explained_variance']:.3f}", dead=f"{row['dead_fraction']:.2f}")
+            if out_dir is not None:
+                with open(out_dir / "log.jsonl", "a") as fh: fh.write(json.dumps(row) + "\n")
+            if wandb_run is not None: wandb_run.log(row, step=state.step)
+            sums, n_log, t_log = {}, 0, time.perf_counter()
+        stopping = state.step == end < tc.steps
+        if out_dir is not None and ((tc.checkpoint_every and state.step % tc.checkpoint_every == 0) or stopping):
+            save_checkpoint(out_dir / CHECKPOINT, state)
+    bar.close()
+    if wandb_run is not None: wandb_run.finish()
+    return _finish(state, rows, out_dir, finished=end == tc.steps)
+
 # %% ../nbs/05_train.ipynb #bf29fcfa
 def plot_training(log:pd.DataFrame|str|Path) -> plt.Figure:
-    "Loss terms, L0, explained variance, dead fraction and λ against samples seen."
+    "Loss terms, L0 (batch and held-out), explained variance, dead fraction and λ, and JumpReLU's thresholds, against samples seen."
     if not isinstance(log, pd.DataFrame): log = pd.read_json(log, lines=True)
-    fig, axes = plt.subplots(1, 4, figsize=(16, 3.4))
+    thresholds = "theta_p50" in log
+    fig, axes = plt.subplots(1, 5 if thresholds else 4, figsize=(20 if thresholds else 16, 3.4))
     s = log["samples"]
     for k in ("mse", "sparsity", "pre_act", "aux"):
         if k in log: axes[0].plot(s, log[k], label=k)
     axes[0].set(yscale="log", ylabel="loss term (scaled units)", title="losses"); axes[0].legend()
-    axes[1].plot(s, log["l0"]); axes[1].set(yscale="log", ylabel="features per input", title="L0")
-    axes[2].plot(s, log["explained_variance"]); axes[2].set(ylabel="fraction", title="explained variance")
+    axes[1].plot(s, log["l0"], label="training batches")
+    if "val_l0" in log: axes[1].plot(s, log["val_l0"], label="validation rows")
+    axes[1].set(yscale="log", ylabel="features per input", title="L0"); axes[1].legend()
+    axes[2].plot(s, log["explained_variance"]); axes[2].set(ylabel="fraction", title="explained variance (batches)")
     axes[3].plot(s, log["dead_fraction"], label="dead fraction"); axes[3].set(ylabel="fraction", title="dead features / λ")
     ax = axes[3].twinx(); ax.plot(s, log["sparsity_coefficient"], color="tab:red", label="λ"); ax.set(yscale="log", ylabel="λ")
+    if thresholds:
+        axes[4].fill_between(s, log["theta_p10"], log["theta_p90"], alpha=0.3, label="θ, 10–90 %")
+        axes[4].plot(s, log["theta_p50"], label="θ, median")
+        axes[4].set(ylabel="threshold (scaled units)", title="JumpReLU thresholds"); axes[4].legend()
     for a in axes: a.set_xlabel("samples seen")
     fig.tight_layout()
     return fig
@@ -323,11 +392,15 @@ def _configs(sae_cfg:SAEConfig, train_cfg:TrainConfig, changes:dict) -> tuple[SA
 
 def sweep(store, runs:list[dict]|dict[str, list],  # explicit runs, or a grid {key: [values]} whose product is run
           sae_cfg:SAEConfig|None=None, train_cfg:TrainConfig|None=None,  # bases the runs change
-          out_dir:str|Path|None=None, progress:bool=True) -> pd.DataFrame:
-    "Train one SAE per run; a table of each run's settings and validation metrics."
+          out_dir:str|Path|None=None,
+          split:str="test",  # rows the reported metrics come from ('test' unless you are tuning)
+          progress:bool=True) -> pd.DataFrame:
+    "Train one SAE per run; a table of each run's settings, its metrics on `split` and its validation L0."
     if isinstance(runs, dict): runs = [dict(zip(runs, v)) for v in itertools.product(*runs.values())]
     sae_cfg = sae_cfg or SAEConfig(d_in=store.d_in, d_sae=16 * store.d_in)
     train_cfg = train_cfg or TrainConfig()
+    held = store.read(store.indices(split)[:20_000], scaled=False)
+    if not len(held): raise ValueError(f"the store has no {split} rows to score the sweep on; give it a {split} fraction > 0")
     rows = []
     for i, changes in enumerate(tqdm(runs, desc="sweep", disable=not progress)):
         s, t = _configs(sae_cfg, train_cfg, changes)
@@ -335,17 +408,22 @@ def sweep(store, runs:list[dict]|dict[str, list],  # explicit runs, or a grid {k
         res = train_sae(s, t, store, out_dir=None if out_dir is None else Path(out_dir) / f"run{i:03d}", progress=False)
         rows.append({**changes, "architecture": s.architecture, "sparsity_mode": s.sparsity_mode if s.architecture == "jumprelu" else "",
                      "d_sae": s.d_sae, "target_l0": t.target_l0 or (s.k if "topk" in s.architecture else None),
-                     **res.metrics, "seconds": time.perf_counter() - t0})
+                     **evaluate_sae(res.sae, held).metrics, "split": split, "val_l0": res.metrics.get("l0"),
+                     "sparsity_coefficient": res.metrics["sparsity_coefficient"], "seconds": time.perf_counter() - t0})
     return pd.DataFrame(rows)
 
-def plot_frontier(table:pd.DataFrame) -> plt.Figure:
-    "Explained variance against L0, one line per architecture (and JumpReLU mode)."
+def plot_frontier(table:pd.DataFrame,
+                  baseline:dict|None=None,  # {L0: explained variance} of a dense baseline, e.g. `pca_explained_variance`
+                 ) -> plt.Figure:
+    "Explained variance against L0, one line per architecture (and JumpReLU mode), a dashed baseline beside them."
     fig, ax = plt.subplots(figsize=(6, 4))
     label = table["architecture"] + table["sparsity_mode"].map(lambda m: f" ({m})" if m else "")
     for name, g in table.assign(label=label).groupby("label"):
-        g = g.sort_values("l0")
+        g = g.groupby("target_l0")[["l0", "explained_variance"]].mean().sort_values("l0")
         ax.plot(g["l0"], g["explained_variance"], marker="o", label=name)
-    ax.set(xscale="log", xlabel="L0 (features per document, validation)", ylabel="explained variance (validation)",
+    if baseline: ax.plot(list(baseline), list(baseline.values()), "k--", marker="x", label="PCA, k = L0")
+    split = table["split"].iloc[0] if "split" in table else "validation"
+    ax.set(xscale="log", xlabel=f"L0 (features per document, {split})", ylabel=f"explained variance ({split})",
            title="Sparsity vs fidelity")
     ax.legend(); fig.tight_layout()
     return fig
