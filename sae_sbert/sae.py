@@ -180,7 +180,7 @@ class SparseAutoencoder(nn.Module):
         self.b_dec.copy_(x.mean(0))
 
     def calibrate(self, x:torch.Tensor, target_l0:float|None=None):
-        "After training: fit inference-time settings on training inputs `x` to the target L0 (nothing to fit here)."
+        "After training: fit inference-time settings on held-out inputs `x` to the target L0 (nothing to fit here)."
 
     def diagnostics(self, out:SAEOutput) -> dict:
         "Architecture-specific numbers worth logging, as 0-d tensors."
@@ -264,7 +264,7 @@ class JumpReLUSAE(SparseAutoencoder):
 
     @torch.no_grad()
     def calibrate(self, x, target_l0=None):
-        "Scale all thresholds by one factor so that the mean L0 over training inputs `x` is `target_l0`."
+        "Scale all thresholds by one factor so that the mean L0 over inputs `x` is `target_l0`."
         if target_l0 is None: return
         z, theta = self.pre_acts(x), self.threshold.clone()
         low, high = -3.0, 3.0  # log of the factor: thresholds between e^-3 and e^3 times their trained value
@@ -332,7 +332,7 @@ class BatchTopKSAE(SparseAutoencoder):
 
     @torch.no_grad()
     def calibrate(self, x, target_l0=None):
-        "Set the inference threshold so that the mean L0 over training inputs `x` is exactly k."
+        "Set the inference threshold so that the mean L0 over inputs `x` is exactly k."
         r = F.relu(self.pre_acts(x)).flatten()
         kept = min(self.cfg.k * len(x), r.numel() - 1)
         self.threshold.copy_(r.kthvalue(r.numel() - kept).values)  # the largest activation not kept

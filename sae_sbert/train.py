@@ -271,11 +271,11 @@ def _start_wandb(tc:TrainConfig, sae_cfg:SAEConfig):
     return wandb.init(project=tc.wandb_project, config=dict(sae=sae_cfg.to_dict(), train=tc.to_dict()))
 
 def _finish(state:TrainState, rows:list, out_dir:Path|None, finished:bool) -> TrainResult:
-    "Calibrate on training rows, fold the store's scale in, evaluate on validation rows, save."
+    "Calibrate the L0 on validation rows, fold the store's scale in, evaluate on validation rows, save."
     store, tc = state.store, state.cfg
     sae = copy.deepcopy(state.sae).eval()
-    sample = np.random.default_rng(tc.seed + 1).permutation(store.train_indices())[:tc.init_rows]
-    sae.calibrate(store.read(sample).to(state.device), tc.target_l0)
+    held = store.val_indices() if store.n_val else np.random.default_rng(tc.seed + 1).permutation(store.train_indices())
+    sae.calibrate(store.read(held[:tc.init_rows]).to(state.device), tc.target_l0)
     sae = sae.cpu().fold_input_scale(store.scale)  # works on raw embeddings now
     lam = float(state.sparsity_coefficient)
     validation = store.validation(scaled=False, max_rows=20_000)
