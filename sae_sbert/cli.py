@@ -8,7 +8,7 @@ import argparse, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from .config import Config, check_positive, check_choice, check_range, write_json
-from .corpus import Corpus, load_corpus, concat_corpora, study_corpus
+from .corpus import load_corpus, concat_corpora
 from .embed import load_encoder, embed_corpus, fast_precision, PRECISIONS
 from .store import ActivationStore
 from .sae import SAEConfig
@@ -52,13 +52,6 @@ class PipelineConfig(Config):
         if self.limit is not None: check_positive("limit", self.limit, integer=True)
 
 # %% ../nbs/12_cli.ipynb #f43ecc93
-def _load_source(source:str, cfg:PipelineConfig) -> Corpus:
-    "One source of `cfg.data`: the study corpora by name, anything else through `load_corpus`."
-    if source in ("study", "study-all"):
-        corpus = study_corpus(full=source == "study-all")
-        return corpus[:cfg.limit] if cfg.limit else corpus
-    return load_corpus(source, column=cfg.column, title_column=cfg.title_column, limit=cfg.limit)
-
 def run_pipeline(cfg:PipelineConfig,
                  overwrite_report:bool=False,  # replace an existing report in OUT/report
                  overwrite:bool=False,  # retrain and replace the SAE in OUT/sae as well as the report
@@ -71,7 +64,8 @@ def run_pipeline(cfg:PipelineConfig,
         print(f"[sae_sbert] {name}: {timings[name]:.1f}s")
         return result
 
-    corpus = timed("load corpus", lambda: concat_corpora(*[_load_source(src, cfg) for src in cfg.data]))
+    corpus = timed("load corpus", lambda: concat_corpora(*[load_corpus(src, column=cfg.column, title_column=cfg.title_column,
+                                                                        limit=cfg.limit) for src in cfg.data]))
     encoder = timed("load encoder", load_encoder, cfg.model)
     precision = fast_precision(cfg.device if cfg.device != "auto" else None) if cfg.precision == "auto" else cfg.precision
     cache = timed("embed", embed_corpus, corpus, encoder, precision=precision)  # shared by every run on this corpus

@@ -172,7 +172,7 @@ def load_corpus(source:str|Path|Sequence[str],  # preset name, local file, HF da
                 split:str="train",  # Hugging Face split
                 streaming:bool=False,  # stream a Hugging Face dataset instead of downloading it whole
                 ) -> Corpus:
-    "Load and clean a corpus from any supported source."
+    "Load and clean a corpus from any supported source ('study' and 'study-all' name the offline study corpora)."
     if isinstance(source, (list, tuple)):
         return corpus_from_frame(pd.DataFrame({"text": list(source)}), "text", None, None, limit, shuffle, seed, dedupe, "list")
     if not isinstance(source, (str, Path)):
@@ -180,6 +180,9 @@ def load_corpus(source:str|Path|Sequence[str],  # preset name, local file, HF da
     name = str(source)
     if Path(name).exists() or Path(name).suffix.lower() in _SUFFIXES:
         return corpus_from_frame(read_table(name), column, title_column, id_column, limit, shuffle, seed, dedupe, name)
+    if name in ("study", "study-all"):  # the offline study corpora of `study_corpus` (below)
+        corpus = study_corpus(full=name == "study-all")
+        return corpus[:limit] if limit else corpus
     if name in PRESETS:
         preset = PRESETS[name]
         column, id_column, name = column or preset["column"], id_column or preset["id_column"], preset["dataset_id"]
