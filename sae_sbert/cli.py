@@ -37,7 +37,7 @@ class PipelineConfig(Config):
     sparsity_coefficient: float|None = None  # set λ directly instead of a target L0
     steps: int = 300  # training steps
     batch_size: int = 1024  # vectors per training step
-    method: str = "fast"  # labelling method: 'fast' or 'reference'
+    method: str = "fast"  # labelling method: 'fast', 'contrast' or 'reference'
     device: str = "auto"  # 'auto', 'cpu', 'cuda', 'mps'
     seed: int = 0
 
@@ -46,7 +46,7 @@ class PipelineConfig(Config):
         if not self.data: raise ValueError("data must name at least one preset, file or dataset id, e.g. data=['csLG']")
         check_positive("expansion", self.expansion, integer=True); check_positive("steps", self.steps, integer=True)
         check_positive("batch_size", self.batch_size, integer=True)
-        check_choice("precision", self.precision, ["auto", *PRECISIONS]); check_choice("method", self.method, ["fast", "reference"])
+        check_choice("precision", self.precision, ["auto", *PRECISIONS]); check_choice("method", self.method, ["fast", "contrast", "reference"])
         if self.target_l0 is None and self.sparsity_coefficient is None:
             raise ValueError("set target_l0 or sparsity_coefficient")
         if self.limit is not None: check_positive("limit", self.limit, integer=True)
@@ -112,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--target-l0", type=float, default=defaults.target_l0)
     p.add_argument("--sparsity-coefficient", type=float, help="λ; overrides --target-l0")
     p.add_argument("--steps", type=int, default=defaults.steps); p.add_argument("--batch-size", type=int, default=defaults.batch_size)
-    p.add_argument("--method", choices=["fast", "reference"], default=defaults.method)
+    p.add_argument("--method", choices=["fast", "contrast", "reference"], default=defaults.method)
     p.add_argument("--device", default=defaults.device); p.add_argument("--seed", type=int, default=defaults.seed)
     p.add_argument("--overwrite-report", action="store_true", help="replace an existing report in OUT/report")
     p.add_argument("--overwrite", action="store_true", help="retrain and replace the SAE in OUT/sae, and the report")

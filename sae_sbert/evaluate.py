@@ -18,7 +18,7 @@ __all__ = ['Evaluation', 'evaluate_sae', 'pca_explained_variance', 'plot_feature
 @dataclass
 class Evaluation:
     "Scalar metrics of an SAE on a set of inputs, and each feature's fire rate there."
-    metrics: dict  # mse, fvu, explained_variance, cosine, l0, dead_fraction, dense_fraction, n_inputs
+    metrics: dict  # mse, fvu, explained_variance, cosine, l0, dead_fraction, dense_fraction, shrinkage, n_inputs
     fire_rate: np.ndarray  # (d_sae,) share of inputs on which each feature fires
 
 @torch.no_grad()
@@ -30,7 +30,7 @@ def evaluate_sae(sae:torch.nn.Module,  # SAE with `encode` and `decode`, working
     device = next(sae.parameters()).device
     n, d = embeddings.shape
     if n == 0: raise ValueError("no embeddings to evaluate on")
-    sq_err = sum_x = sum_sq = cos = l0 = 0.0
+    sq_err = sum_x = sum_x_hat = sum_sq = sum_sq_hat = sum_dot = cos = l0 = 0.0
     fires = None
     for start in range(0, n, batch_size):
         x = torch.as_tensor(np.array(embeddings[start:start + batch_size], dtype=np.float32), device=device)  # a copy: memory maps are read-only
@@ -38,17 +38,24 @@ def evaluate_sae(sae:torch.nn.Module,  # SAE with `encode` and `decode`, working
         x_hat = sae.decode(f)
         sq_err += ((x - x_hat) ** 2).sum().double()
         sum_x = sum_x + x.double().sum(0)
+        sum_x_hat = sum_x_hat + x_hat.double().sum(0)
         sum_sq += (x.double() ** 2).sum()
+        sum_sq_hat += (x_hat.double() ** 2).sum()
+        sum_dot += (x.double() * x_hat.double()).sum()
         cos += torch.nn.functional.cosine_similarity(x, x_hat, dim=1).double().sum()
         active = f != 0
         l0 += active.sum().double()
         fires = active.sum(0) if fires is None else fires + active.sum(0)
     total_var = sum_sq - (sum_x ** 2).sum() / n
+    mean = sum_x / n  # centred sums: Σ‖x̂−m‖² and Σ⟨x̂−m, x−m⟩
+    centred_sq_hat = sum_sq_hat - 2 * (mean * sum_x_hat).sum() + n * (mean ** 2).sum()
+    centred_dot = sum_dot - (mean * sum_x_hat).sum() - (mean * sum_x).sum() + n * (mean ** 2).sum()
     fire_rate = (fires.double() / n).cpu().numpy()
     fvu = float(sq_err / total_var)
     return Evaluation(dict(mse=float(sq_err) / (n * d), fvu=fvu, explained_variance=1 - fvu, cosine=float(cos) / n,
                            l0=float(l0) / n, dead_fraction=float((fire_rate == 0).mean()),
-                           dense_fraction=float((fire_rate > dense_rate).mean()), n_inputs=int(n)), fire_rate)
+                           dense_fraction=float((fire_rate > dense_rate).mean()),
+                           shrinkage=float(centred_sq_hat / centred_dot) if centred_dot > 0 else float("nan"), n_inputs=int(n)), fire_rate)
 
 # %% ../nbs/04a_evaluate.ipynb #372fcfb1
 def pca_explained_variance(train, test,  # (n, d_in) raw vectors: fit on `train`, score on `test`

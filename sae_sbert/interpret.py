@@ -22,7 +22,8 @@ from .evaluate import unit_rows
 __all__ = ['auroc', 'auroc_rows', 'InterpretConfig', 'embed_strings', 'encoder_key', 'split_heldout', 'top_evidence',
            'detection_samples', 'keyword_rating', 'rating_buckets', 'greedy_clusters', 'reference_keywords',
            'phrase_analyzer', 'PhraseVocabulary', 'texts_fingerprint', 'build_vocabulary', 'feature_targets',
-           'rank_phrases', 'detection_auroc', 'interpret_features', 'save_interpretation', 'load_interpretation']
+           'rank_phrases', 'contrast_candidates', 'detection_auroc', 'interpret_features', 'save_interpretation',
+           'load_interpretation']
 
 # %% ../nbs/08_interpret.ipynb #a2ffc0b5
 def auroc(scores:np.ndarray,  # (n,) any real scores, higher = more likely positive
@@ -51,7 +52,7 @@ def auroc_rows(pos:np.ndarray,  # (F, p) scores of each row's positives; NaN = m
 @dataclass
 class InterpretConfig(Config):
     "Options of `interpret_features`; every field can be overridden by keyword."
-    method: str = "fast"  # 'fast' (batched phrase ranking) or 'reference' (the thesis's per-abstract KeyBERT)
+    method: str = "fast"  # 'fast' (phrases nearest the feature), 'contrast' (phrases that separate its documents, then nearest) or 'reference' (the thesis's)
     top_k: int = 10  # evidence: a feature's top-activating documents (zero activations never count)
     n_keywords: int = 5  # keywords kept per feature
     heldout_fraction: float = 0.2  # documents kept out of the evidence, used only to score labels
@@ -68,6 +69,9 @@ class InterpretConfig(Config):
     n_candidates: int = 50  # best phrases per feature that MMR chooses among
     diversity: float = 0.3  # MMR trade-off: 0 = pure relevance, 1 = pure novelty
     center: bool = True  # rank with documents and phrases centred on their means
+    # contrast method
+    min_phrase_docs: int = 2  # a candidate must occur in at least this many of the feature's firing evidence documents
+    contrast_prior: float = 10.0  # α0, documents' worth of corpus-wide phrase rates that smooth the log-odds
     # reference method (the thesis's values)
     kb_top_n: int = 5  # KeyBERT keywords per abstract
     kb_ngram_range: tuple = (1, 1)  # KeyBERT candidate lengths
@@ -77,13 +81,14 @@ class InterpretConfig(Config):
     cluster_threshold: float = 0.75  # terms this similar form one cluster; its best member names it
 
     def __post_init__(self):
-        check_choice("method", self.method, ["fast", "reference"])
+        check_choice("method", self.method, ["fast", "contrast", "reference"])
         check_choice("target", self.target, ["auto", "centroid", "decoder", "both"])
-        for n in ("top_k", "n_keywords", "n_detect", "min_detect", "min_df", "max_features", "n_candidates", "kb_top_n", "n_pair_keywords"):
+        for n in ("top_k", "n_keywords", "n_detect", "min_detect", "min_df", "max_features", "n_candidates", "kb_top_n", "n_pair_keywords", "min_phrase_docs"):
             check_positive(n, getattr(self, n), integer=True)
         if self.min_detect > self.n_detect: raise ValueError(f"min_detect ({self.min_detect}) must not exceed n_detect ({self.n_detect})")
         check_range("heldout_fraction", self.heldout_fraction, 0, 1, low_open=True, high_open=True)
         check_range("max_df", self.max_df, 0, 1, low_open=True)
+        check_positive("contrast_prior", self.contrast_prior)
         for n in ("diversity", "merge_threshold", "phrase_threshold", "cluster_threshold"): check_range(n, getattr(self, n), 0, 1)
         self.ngram_range, self.kb_ngram_range = tuple(self.ngram_range), tuple(self.kb_ngram_range)
         self.extra_stop_words = tuple(self.extra_stop_words)
@@ -97,11 +102,13 @@ class InterpretConfig(Config):
     def stop_words(self) -> frozenset: return ENGLISH_STOP_WORDS | set(self.extra_stop_words)
 
 # %% ../nbs/08_interpret.ipynb #1ba03876
-def embed_strings(texts:Sequence[str], encoder, batch_size:int=256) -> np.ndarray:
+def embed_strings(texts:Sequence[str], encoder, batch_size:int=256,
+                  precision:str="fp32",  # for a SentenceTransformer: see `sae_sbert.embed.fast_precision`
+                 ) -> np.ndarray:
     "Unit-norm float32 embeddings (n, d) of `texts` by a SentenceTransformer or a callable list[str] -> array."
     texts = list(texts)
     if not texts: raise ValueError("embed_strings got no texts")
-    if hasattr(encoder, "encode"): out = embed_texts(texts, encoder, batch_size, warn_truncation=False)
+    if hasattr(encoder, "encode"): out = embed_texts(texts, encoder, batch_size, precision, warn_truncation=False)
     elif callable(encoder): out = encoder(texts)
     else: raise TypeError(f"encoder must be a SentenceTransformer or a callable list[str] -> array, got {type(encoder).__name__}")
     return unit_rows(out)
@@ -161,10 +168,10 @@ def rating_buckets(rating:np.ndarray) -> np.ndarray:
 # %% ../nbs/08_interpret.ipynb #8ff7966e
 class _StringVectors(dict):
     "Unit embeddings of strings, each computed once, in batches."
-    def __init__(self, encoder): super().__init__(); self.encoder = encoder
+    def __init__(self, encoder, precision:str="fp32"): super().__init__(); self.encoder, self.precision = encoder, precision
     def add(self, strings):
         new = sorted(set(strings) - self.keys())
-        if new: self.update(zip(new, embed_strings(new, self.encoder)))
+        if new: self.update(zip(new, embed_strings(new, self.encoder, precision=self.precision)))
     def matrix(self, strings): return np.stack([self[s] for s in strings])
 
 def _keybert(encoder):
@@ -255,8 +262,12 @@ class PhraseVocabulary:
     phrases: list[str]
     doc_freq: np.ndarray  # (n_phrases,) documents containing each phrase
     embeddings: np.ndarray  # (n_phrases, d) float32, unit norm
+    doc_phrases: sp.csr_matrix  # (n_texts, n_phrases) 1 where a text contains a phrase
     meta: dict = field(default_factory=dict)  # corpus and encoder fingerprints, options, cache key
     def __len__(self): return len(self.phrases)
+
+def _save_npz(path:Path, matrix:sp.spmatrix):
+    buf = io.BytesIO(); sp.save_npz(buf, matrix.tocsr()); atomic_write(path, buf.getvalue(), overwrite=True)
 
 def texts_fingerprint(texts:Sequence[str]) -> str:
     "SHA-256 over the texts, in order."
@@ -276,22 +287,28 @@ def build_vocabulary(texts:Sequence[str],  # the corpus (or any texts to draw la
     meta = dict(corpus=texts_fingerprint(texts), encoder=encoder_key(encoder), n_texts=len(texts), **opts)
     key = hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:16]
     folder = Path(cache_dir)/f"vocab-{key}" if cache_dir is not None else None
+    analyze = phrase_analyzer(ngram_range, stop_words)
     if folder is not None and (folder/"vocab.json").exists():  # written last: its presence means the cache is complete
         saved = read_json(folder/"vocab.json")
-        return PhraseVocabulary(saved["phrases"], np.array(saved["doc_freq"]), np.load(folder/"embeddings.npy"), saved["meta"])
+        if (folder/"doc_phrases.npz").exists(): counts = sp.load_npz(folder/"doc_phrases.npz")
+        else:  # a cache from before doc_phrases was kept: count again, no embedding needed
+            counts = CountVectorizer(analyzer=analyze, binary=True, dtype=np.int32, vocabulary=saved["phrases"]).transform(texts)
+            _save_npz(folder/"doc_phrases.npz", counts)
+        return PhraseVocabulary(saved["phrases"], np.array(saved["doc_freq"]), np.load(folder/"embeddings.npy"), counts.tocsr(), saved["meta"])
     low = min(min_df, len(texts))
-    cv = CountVectorizer(analyzer=phrase_analyzer(ngram_range, stop_words), binary=True, dtype=np.int32, min_df=low,
+    cv = CountVectorizer(analyzer=analyze, binary=True, dtype=np.int32, min_df=low,
                          max_df=max_df if len(texts) * max_df >= low else 1.0, max_features=max_features)
-    try: counts = cv.fit_transform(texts)
+    try: counts = cv.fit_transform(texts).tocsr()
     except ValueError as e: raise ValueError(f"no candidate phrases in {len(texts)} texts with min_df={min_df}, max_df={max_df} ({e})") from None
     phrases = cv.get_feature_names_out().tolist()
     step = 4096
     embs = np.vstack([embed_strings(phrases[i:i + step], encoder, batch_size)
                       for i in tqdm(range(0, len(phrases), step), desc="embedding phrases", disable=not progress)])
-    vocab = PhraseVocabulary(phrases, np.asarray(counts.sum(0)).ravel(), embs, dict(meta, key=key, n_phrases=len(phrases)))
+    vocab = PhraseVocabulary(phrases, np.asarray(counts.sum(0)).ravel(), embs, counts, dict(meta, key=key, n_phrases=len(phrases)))
     if folder is not None:
         buf = io.BytesIO(); np.save(buf, embs)
         atomic_write(folder/"embeddings.npy", buf.getvalue(), overwrite=True)
+        _save_npz(folder/"doc_phrases.npz", counts)
         atomic_write(folder/"vocab.json", json.dumps(dict(phrases=phrases, doc_freq=vocab.doc_freq.tolist(), meta=vocab.meta)), overwrite=True)
     return vocab
 
@@ -318,28 +335,56 @@ def feature_targets(top_idx:np.ndarray,  # (F, k) evidence documents, -1 padded
 
 def rank_phrases(targets:np.ndarray,  # (F, d) unit targets
                  vocab:PhraseVocabulary, n_keywords:int=5, n_candidates:int=50, diversity:float=0.3, center:bool=True,
+                 candidates:np.ndarray|None=None,  # (F, C) the phrases each feature may choose from, -1 padded; None: its nearest `n_candidates`
                  chunk:int=512,  # features per matrix product; memory ~ chunk × n_phrases × 4 bytes
                 ) -> tuple[np.ndarray, np.ndarray]:
-    "Phrase indices (F, n) chosen by batched maximal marginal relevance, and their cosines to the targets."
+    "Phrase indices (F, n) chosen by batched maximal marginal relevance (-1 when candidates ran out), and their cosines to the targets."
     V = vocab.embeddings
     V = unit_rows(V - V.mean(0)) if center else V
-    F, C = len(targets), min(n_candidates, len(V)); n = min(n_keywords, C)
+    F = len(targets)
+    C = min(n_candidates, len(V)) if candidates is None else candidates.shape[1]
+    n = min(n_keywords, C)
     idx, scores = np.zeros((F, n), dtype=np.int64), np.zeros((F, n), dtype=np.float32)
     for s in range(0, F, chunk):
         T = np.asarray(targets[s:s + chunk], dtype=np.float32); f = len(T); ar = np.arange(f)
         sim = T @ V.T  # (f, n_phrases)
-        cand = np.argpartition(-sim, C - 1, axis=1)[:, :C]  # (f, C) the C best, unordered
+        if candidates is None: cand = np.argpartition(-sim, C - 1, axis=1)[:, :C]  # (f, C) the C best, unordered
+        else: cand = np.maximum(candidates[s:s + chunk], 0)
         rel = np.take_along_axis(sim, cand, 1)
+        if candidates is not None: rel[candidates[s:s + chunk] < 0] = -np.inf
         E = V[cand]  # (f, C, d)
         pair = np.einsum("fcd,fed->fce", E, E)  # (f, C, C)
         nearest, free = np.full((f, C), -np.inf, dtype=np.float32), np.ones((f, C), dtype=bool)
         for j in range(n):
             score = (1 - diversity) * rel - (diversity * nearest if j else 0)
             pick = np.where(free, score, -np.inf).argmax(1)
-            idx[s + ar, j], scores[s + ar, j] = cand[ar, pick], rel[ar, pick]
+            ok = free[ar, pick] & np.isfinite(rel[ar, pick])  # False once a feature's candidates are used up
+            idx[s + ar, j], scores[s + ar, j] = np.where(ok, cand[ar, pick], -1), np.where(ok, rel[ar, pick], np.nan)
             free[ar, pick] = False
             nearest = np.maximum(nearest, pair[ar, pick])
     return idx, scores
+
+# %% ../nbs/08_interpret.ipynb #5adbcbef
+def contrast_candidates(acts:FeatureActivations, evidence:np.ndarray,  # documents the labels may learn from
+                        vocab:PhraseVocabulary, n_candidates:int=50, min_docs:int=2, prior:float=10.0) -> tuple[np.ndarray, np.ndarray]:
+    "Per feature, the `n_candidates` phrases (F, C) that best separate its firing evidence documents from the rest (-1 padded), and their log-odds z."
+    if vocab.doc_phrases.shape[0] != acts.n_docs:
+        raise ValueError(f"the vocabulary counts phrases in {vocab.doc_phrases.shape[0]} texts but acts has {acts.n_docs} documents; build it from the same corpus")
+    X = vocab.doc_phrases[evidence].astype(np.float32)  # (N, V) 0/1
+    fired = acts.csr[evidence].T.tocsr(); fired.data[:] = 1  # (F, N)
+    k_all = (fired @ X).tocsr()  # (F, V): firing documents containing each phrase
+    n_fire, K, N = np.asarray(fired.sum(1)).ravel(), np.asarray(X.sum(0)).ravel(), len(evidence)
+    idx, z_out = np.full((acts.d_sae, n_candidates), -1, dtype=np.int64), np.full((acts.d_sae, n_candidates), np.nan, dtype=np.float32)
+    for f in np.flatnonzero(n_fire):
+        cols, k = k_all.indices[k_all.indptr[f]:k_all.indptr[f + 1]], k_all.data[k_all.indptr[f]:k_all.indptr[f + 1]]
+        keep = k >= min(min_docs, n_fire[f])
+        cols, k, n, Kt = cols[keep], k[keep], n_fire[f], K[cols[keep]]
+        a = prior * Kt / N
+        delta = np.log((k + a) / (n - k + prior - a)) - np.log((Kt - k + a) / (N - n - Kt + k + prior - a))
+        z = delta / np.sqrt(1 / (k + a) + 1 / (n - k + prior - a) + 1 / (Kt - k + a) + 1 / (N - n - Kt + k + prior - a))
+        best = np.argsort(-z, kind="stable")[:n_candidates]
+        idx[f, :len(best)], z_out[f, :len(best)] = cols[best], z[best]
+    return idx, z_out
 
 # %% ../nbs/08_interpret.ipynb #1fd3968f
 def detection_auroc(label_vectors:np.ndarray,  # (F, d) one embedding per feature's name; zero rows = no name
@@ -388,21 +433,23 @@ def interpret_features(acts:FeatureActivations,  # sparse activations of the cor
     pos, neg = detection_samples(acts, heldout, cfg.n_detect, cfg.seed)
     live = top_idx[:, 0] >= 0
     timing["evidence_s"] = time.perf_counter() - t0; t0 = time.perf_counter()
-    if cfg.method == "fast":
+    if cfg.method in ("fast", "contrast"):
         vocab = vocabulary if vocabulary is not None else build_vocabulary(texts, encoder, cfg.ngram_range, cfg.min_df, cfg.max_df, cfg.max_features,
                                                cfg.stop_words, cache_dir, progress=progress)
         timing["vocabulary_s"] = time.perf_counter() - t0; t0 = time.perf_counter()
         target = cfg.target if cfg.target != "auto" else ("both" if decoder is not None else "centroid")
         T = feature_targets(top_idx[live], top_vals[live], embeddings, None if decoder is None else decoder[live], target, cfg.center)
-        idx, sc = rank_phrases(T, vocab, cfg.n_keywords, cfg.n_candidates, cfg.diversity, cfg.center)
-        keywords = [None] * acts.d_sae
-        for f, i, s in zip(np.flatnonzero(live), idx, sc): keywords[f] = [(vocab.phrases[j], float(v)) for j, v in zip(i, s)]
-        label_vectors = np.zeros((acts.d_sae, embeddings.shape[1]), dtype=np.float32)
-        label_vectors[live] = vocab.embeddings[idx].mean(1)
+        candidates = contrast_candidates(acts, evidence, vocab, cfg.n_candidates, cfg.min_phrase_docs, cfg.contrast_prior)[0][live] if cfg.method == "contrast" else None
+        idx, sc = rank_phrases(T, vocab, cfg.n_keywords, cfg.n_candidates, cfg.diversity, cfg.center, candidates)
+        keywords, label_vectors = [None] * acts.d_sae, np.zeros((acts.d_sae, embeddings.shape[1]), dtype=np.float32)
+        for f, i, s in zip(np.flatnonzero(live), idx, sc):
+            keywords[f] = [(vocab.phrases[j], float(v)) for j, v in zip(i, s) if j >= 0] or None
+            if keywords[f]: label_vectors[f] = vocab.embeddings[i[i >= 0]].mean(0)
     else: keywords, label_vectors = reference_keywords(texts, top_idx, embeddings, encoder, cfg, progress)
     timing["labels_s"] = time.perf_counter() - t0; t0 = time.perf_counter()
     score_matrix = np.full((acts.d_sae, cfg.n_keywords), np.nan)
-    for f in np.flatnonzero(live): score_matrix[f, :len(keywords[f])] = [s for _, s in keywords[f]]
+    for f in np.flatnonzero(live):
+        if keywords[f]: score_matrix[f, :len(keywords[f])] = [s for _, s in keywords[f]]
     rating, n_ev = keyword_rating(score_matrix), (top_idx >= 0).sum(1)
     scorable = (pos >= 0).sum(1) >= cfg.min_detect
     table = pd.DataFrame(dict(

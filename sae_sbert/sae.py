@@ -18,7 +18,7 @@ from .config import Config, check_positive, check_range, check_choice, atomic_wr
 # %% auto #0
 __all__ = ['ARCHITECTURES', 'SPARSITY_MODES', 'INIT_FIRE_FACTOR', 'SAE_CLASSES', 'CFG_NAME', 'WEIGHTS_NAME', 'SAEConfig',
            'rectangle', 'JumpReLUFunction', 'StepFunction', 'SAEOutput', 'SparseAutoencoder', 'auxk_loss',
-           'JumpReLUSAE', 'TopKSAE', 'BatchTopKSAE', 'ReLUSAE', 'create_sae']
+           'start_firing', 'JumpReLUSAE', 'TopKSAE', 'BatchTopKSAE', 'ReLUSAE', 'create_sae']
 
 # %% ../nbs/04_sae.ipynb #faf25e09
 ARCHITECTURES = ("jumprelu", "topk", "batchtopk", "relu")
@@ -238,6 +238,14 @@ def auxk_loss(sae:SparseAutoencoder, x:torch.Tensor, out:SAEOutput, dead_mask:to
 # %% ../nbs/04_sae.ipynb #39668439
 INIT_FIRE_FACTOR = 3  # features fire on INIT_FIRE_FACTOR × target_l0 / d_sae of inputs at the start
 
+@torch.no_grad()
+def start_firing(sae:SparseAutoencoder, x:torch.Tensor, target_l0:float, at:torch.Tensor|float):
+    "Set b_enc so that each feature's pre-activation clears `at` on INIT_FIRE_FACTOR·target_l0/d_sae of the inputs `x`."
+    rate = min(0.5, INIT_FIRE_FACTOR * target_l0 / sae.cfg.d_sae)
+    z = x @ sae.W_enc  # (n, d_sae), before the bias
+    rank = min(len(x), max(1, math.ceil((1 - rate) * len(x))))
+    sae.b_enc.copy_(at - z.kthvalue(rank, dim=0).values)
+
 class JumpReLUSAE(SparseAutoencoder):
     "JumpReLU SAE: f = z·H(z−θ) with a learned threshold θ > 0 per feature (a raw fp32 parameter)."
     extra_tensors = ("threshold",)
@@ -254,13 +262,9 @@ class JumpReLUSAE(SparseAutoencoder):
 
     def sparsity_defaults(self): return (0.3, 1.0) if self.cfg.sparsity_mode == "tanh" else (1.0, 0.1)
 
-    @torch.no_grad()
     def initialize(self, x, target_l0):
         super().initialize(x, target_l0)
-        rate = min(0.5, INIT_FIRE_FACTOR * target_l0 / self.cfg.d_sae)
-        z = x @ self.W_enc  # (n, d_sae), before the bias
-        rank = min(len(x), max(1, math.ceil((1 - rate) * len(x))))
-        self.b_enc.copy_(self.threshold - z.kthvalue(rank, dim=0).values)
+        start_firing(self, x, target_l0, at=self.threshold)
 
     @torch.no_grad()
     def calibrate(self, x, target_l0=None):
@@ -342,8 +346,11 @@ class BatchTopKSAE(SparseAutoencoder):
 
 class ReLUSAE(SparseAutoencoder):
     "ReLU SAE with the L1 penalty λ·Σ f_i‖W_dec,i‖."
-    default_lr = 1e-3
+    default_lr = 4e-3
     def sparsity_defaults(self): return 0.3, 0.05
+    def initialize(self, x, target_l0):
+        super().initialize(x, target_l0)
+        start_firing(self, x, target_l0, at=0.0)
     def activate(self, z): return F.relu(z)
     def penalties(self, x, out, sparsity_coefficient, dead_mask, aux_coefficient):
         return {"sparsity": sparsity_coefficient * (out.features * self.decoder_norms()).sum(-1).mean()}
