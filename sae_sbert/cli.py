@@ -16,6 +16,7 @@ from .train import TrainConfig, train_sae, plot_training
 from .evaluate import evaluate_sae, retrieval_fidelity, plot_feature_density
 from .features import feature_activations
 from .interpret import interpret_features
+from .judge import standard_judges, judge_samples, judge_labels, judge_summary, feature_scores, unexplained_share
 from .report import write_report, plot_sparsity_fidelity, plot_label_scores
 
 # %% auto #0
@@ -38,6 +39,7 @@ class PipelineConfig(Config):
     steps: int = 300  # training steps
     batch_size: int = 1024  # vectors per training step
     method: str = "fast"  # labelling method: 'fast', 'contrast' or 'reference'
+    judge_model: str|None = None  # an independent sentence-transformers model (hub id or folder) that judges the labels too
     device: str = "auto"  # 'auto', 'cpu', 'cuda', 'mps'
     seed: int = 0
 
@@ -85,11 +87,17 @@ def run_pipeline(cfg:PipelineConfig,
     table = timed(f"interpret ({cfg.method})", interpret_features, acts, corpus.texts, cache.embeddings, encoder,
                   decoder=sae.W_dec.detach().numpy(), heldout=test_rows, cache_dir=cache.path, method=cfg.method)
 
+    judges = timed("load judges", standard_judges, corpus.texts, test_rows, cache.embeddings, encoder, cfg.judge_model)
+    samples = timed("judge samples", judge_samples, acts, test_rows, cache.embeddings)
+    scores = timed("judge labels", judge_labels, table, acts, cache.embeddings, test_rows, judges, samples=samples)
+    table = table.join(feature_scores(scores), on="feature").assign(hard_negatives=[r[r >= 0].tolist() for r in samples.hard_negatives])
     live = table[~table["dead"]]
     metrics = dict(**evaluation.metrics, split="test", **{f"retrieval_{k}": v for k, v in fidelity.items()},
                    n_documents=len(corpus), d_in=cache.dim, d_sae=sae_cfg.d_sae, target_l0=cfg.target_l0,
                    median_detection_auroc=float(live["detection_auroc"].median()), labelled_features=int(len(live)),
                    dead_features=int(table["dead"].sum()), few_example_features=int(table["few_examples"].sum()),
+                   judges=judge_summary(scores).to_dict("records"), unscored_labels=scores.attrs["unscored"],
+                   unexplained_share={j: unexplained_share(acts, test_rows, scores, j) for j in judges},
                    method=cfg.method, precision=precision, train_metrics=result.metrics, timings_s=timings, config=cfg.to_dict())
     figures = dict(training=plot_training(result.log), density=plot_feature_density(acts.fire_rate, f"Feature density over all {acts.n_docs} documents"),
                    sparsity_fidelity=plot_sparsity_fidelity(result.log, evaluation.metrics), label_scores=plot_label_scores(table))
@@ -113,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sparsity-coefficient", type=float, help="λ; overrides --target-l0")
     p.add_argument("--steps", type=int, default=defaults.steps); p.add_argument("--batch-size", type=int, default=defaults.batch_size)
     p.add_argument("--method", choices=["fast", "contrast", "reference"], default=defaults.method)
+    p.add_argument("--judge-model", help="an independent sentence-transformers model (hub id or folder) that judges the labels too")
     p.add_argument("--device", default=defaults.device); p.add_argument("--seed", type=int, default=defaults.seed)
     p.add_argument("--overwrite-report", action="store_true", help="replace an existing report in OUT/report")
     p.add_argument("--overwrite", action="store_true", help="retrain and replace the SAE in OUT/sae, and the report")

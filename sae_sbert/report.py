@@ -56,6 +56,16 @@ def _fmt(v) -> str:
     if isinstance(v, float): return "–" if math.isnan(v) else f"{v:.4g}"
     return html.escape(str(v))
 
+def _judged(row) -> str:
+    "Each judge's AUROC with its interval, from the row's '<judge>_auroc', '_low', '_high' columns."
+    judges = [k[:-len("_auroc")] for k in row if k.endswith("_auroc") and k != "detection_auroc"]
+    shown = [f"{html.escape(j)} {_fmt(row[f'{j}_auroc'])} [{_fmt(row[f'{j}_low'])}, {_fmt(row[f'{j}_high'])}]" for j in judges
+             if isinstance(row[f"{j}_auroc"], float) and not math.isnan(row[f"{j}_auroc"])]
+    return f'<div class="score">judges (keywords vs hard negatives): {" · ".join(shown)}</div>' if shown else ""
+
+def _doc(d:int, texts:Sequence[str], ids:Sequence[str], snippet:int) -> str:
+    return f'<div class="doc">[{html.escape(str(ids[d]))}] {html.escape(texts[d][:snippet])}{"…" if len(texts[d]) > snippet else ""}</div>'
+
 def _feature_entry(row, texts:Sequence[str], ids:Sequence[str], n_docs:int, snippet:int) -> str:
     kws = " ".join(f'<span class="kw">{html.escape(str(k))} <span class="score">{s:.2f}</span></span>' for k, s in row["keywords"])
     flags = []
@@ -63,10 +73,18 @@ def _feature_entry(row, texts:Sequence[str], ids:Sequence[str], n_docs:int, snip
     if row.get("fire_rate", 0) > 0.1: flags.append("dense (fires on >10% of documents)")
     head = (f'<b>#{row["feature"]}</b> {html.escape(str(row["label"]))} — AUROC {_fmt(row["detection_auroc"])}, '
             f'fires on {row["fire_rate"]:.2%}' + (f', rating {_fmt(row["rating"])} ({_fmt(row["bucket"])})' if "rating" in row else ""))
-    docs = "".join(f'<div class="doc">[{html.escape(str(ids[d]))}] {html.escape(texts[d][:snippet])}{"…" if len(texts[d]) > snippet else ""}</div>'
-                   for d in list(row.get("top_docs", []))[:n_docs])
-    return (f"<details><summary>{head}</summary><div>{kws}</div>"
-            + "".join(f'<div class="flag">⚑ {f}</div>' for f in flags) + docs + "</details>")
+    docs = "".join(_doc(d, texts, ids, snippet) for d in list(row.get("top_docs", []))[:n_docs])
+    hard = [d for d in list(row.get("hard_negatives", None) or []) if d >= 0][:n_docs]
+    hard = ("<div><i>Close, but it does not fire:</i></div>" + "".join(_doc(d, texts, ids, snippet) for d in hard)) if hard else ""
+    return (f"<details><summary>{head}</summary><div>{kws}</div>" + _judged(row)
+            + "".join(f'<div class="flag">⚑ {f}</div>' for f in flags) + docs + hard + "</details>")
+
+def _judges_table(judges:list[dict]) -> str:
+    "The judges' summary: one row per judge, part and kind of negatives."
+    cols = ["judge", "independent", "part", "negatives", "features", "median_auroc", "median_low", "median_high", "shuffled_median", "clean_share"]
+    head = "".join(f"<th>{c.replace('_', ' ')}</th>" for c in cols)
+    body = "".join("<tr>" + "".join(f"<td>{_fmt(r.get(c))}</td>" for c in cols) + "</tr>" for r in judges)
+    return f"<h2>Label judges</h2><table class='metrics'><tr>{head}</tr>{body}</table>"
 
 def render_html(table:pd.DataFrame,  # one row per feature (see above)
                 metrics:dict,  # scalar run metrics
@@ -80,6 +98,7 @@ def render_html(table:pd.DataFrame,  # one row per feature (see above)
     entries = "\n".join(_feature_entry(r, texts, ids, n_docs, snippet) for r in live.to_dict("records"))
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
             f"<h1>{html.escape(title)}</h1><h2>Metrics</h2><table class='metrics'>{rows}</table>"
+            + (_judges_table(metrics["judges"]) if metrics.get("judges") else "")
             + "".join(f"<img src='{html.escape(i)}' alt='{html.escape(i)}'>" for i in images)
             + f"<h2>Features ({len(live)} live, best explained first)</h2>{entries}"
             + f"<h2>Dead features ({len(dead)})</h2><p>{', '.join(map(str, dead)) or 'none'}</p></body></html>")
