@@ -15,7 +15,7 @@ from .sae import SAEConfig
 from .train import TrainConfig, train_sae, plot_training
 from .evaluate import evaluate_sae, retrieval_fidelity, plot_feature_density
 from .features import feature_activations
-from .interpret import interpret_features
+from .interpret import interpret_features, build_vocabulary
 from .judge import standard_judges, judge_samples, judge_labels, judge_summary, feature_scores, unexplained_share
 from .report import write_report, plot_sparsity_fidelity, plot_label_scores
 
@@ -84,10 +84,11 @@ def run_pipeline(cfg:PipelineConfig,
     evaluation = timed("evaluate", evaluate_sae, sae, test)
     fidelity = timed("retrieval fidelity", retrieval_fidelity, sae, test[:500], cache.embeddings, query_rows=test_rows[:500])
     acts = timed("feature activations", feature_activations, sae, cache)
+    vocab = None if cfg.method == "reference" else timed("vocabulary", build_vocabulary, corpus.texts, encoder, cache_dir=cache.path)
     table = timed(f"interpret ({cfg.method})", interpret_features, acts, corpus.texts, cache.embeddings, encoder,
-                  decoder=sae.W_dec.detach().numpy(), heldout=test_rows, cache_dir=cache.path, method=cfg.method)
+                  decoder=sae.W_dec.detach().numpy(), heldout=test_rows, vocabulary=vocab, method=cfg.method)
 
-    judges = timed("load judges", standard_judges, corpus.texts, test_rows, cache.embeddings, encoder, cfg.judge_model)
+    judges = timed("load judges", standard_judges, corpus.texts, test_rows, cache.embeddings, encoder, cfg.judge_model, vocabulary=vocab)
     samples = timed("judge samples", judge_samples, acts, test_rows, cache.embeddings)
     scores = timed("judge labels", judge_labels, table, acts, cache.embeddings, test_rows, judges, samples=samples)
     table = table.join(feature_scores(scores), on="feature").assign(hard_negatives=[r[r >= 0].tolist() for r in samples.hard_negatives])

@@ -222,9 +222,11 @@ def standard_judges(texts:Sequence[str], rows:np.ndarray, embeddings:np.ndarray,
                     encoder,  # the corpus encoder: the one that chose the labels
                     judge_model:str|None=None,  # an independent sentence-transformers model: hub id or folder
                     precision:str|None=None,  # for the judge model; None: `fast_precision()` on the CPU
+                    vocabulary=None,  # a `PhraseVocabulary` embedded by `encoder`: the corpus judge reuses its phrase vectors
                    ) -> dict:
     "The judges: 'corpus' (not independent), 'lexical', and 'judge' (`judge_model`) when given."
     judges = dict(corpus=EncoderJudge(encoder, texts, embeddings, independent=False), lexical=LexicalJudge(texts, rows))
+    if vocabulary is not None: judges["corpus"].phrases.update(zip(vocabulary.phrases, vocabulary.embeddings))
     if judge_model is not None:
         from sae_sbert.embed import load_encoder, fast_precision
         model = load_encoder(judge_model, device="cpu" if precision in (None, "openvino") else None)
