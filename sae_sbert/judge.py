@@ -136,9 +136,9 @@ class LexicalJudge:
             raise ValueError(f"LexicalJudge was asked about {int((self.position[asked] < 0).sum())} documents outside the rows it was built on; build it on those rows")
         scores = np.full(docs.shape, np.nan)
         for f, lab in enumerate(labels):
-            cols = [c for c in map(self.column, lab or []) if c >= 0]
-            have = docs[f] >= 0
             if not lab: continue
+            cols = [c for c in map(self.column, lab) if c >= 0]
+            have = docs[f] >= 0
             scores[f, have] = np.asarray(self.weights[self.position[docs[f, have]]][:, cols].sum(1)).ravel() if cols else 0.0
         return scores
 
@@ -167,15 +167,17 @@ def judge_labels(table:pd.DataFrame,  # `interpret_features` output, one row per
                 ) -> pd.DataFrame:
     "Per scored feature, judge, part, negatives and real or shuffled labels: the AUROC with its bootstrap interval."
     if len(table) != acts.d_sae: raise ValueError(f"the table has {len(table)} rows but acts has {acts.d_sae} features; pass interpret_features' full table")
-    samples = samples or judge_samples(acts, rows, embeddings, n, seed)
+    if samples is None: samples = judge_samples(acts, rows, embeddings, n, seed)
     scored = samples.n_positives >= min_positives
+    docs = np.concatenate([samples.positives, samples.random_negatives, samples.hard_negatives], axis=1)  # one judge call per label set
+    width = samples.positives.shape[1]
     parts = []
     for judge_name, judge in judges.items():
         for part, labels in label_phrases(table).items():
             for kind, lab in (("real", labels), ("shuffled", derange(labels, seed))):
-                pos = judge(lab, samples.positives)
-                for negatives, docs in (("random", samples.random_negatives), ("hard", samples.hard_negatives)):
-                    auc, low, high = bootstrap_auroc(pos, judge(lab, docs), n_boot, seed=seed)
+                pos, random_neg, hard_neg = np.split(judge(lab, docs), [width, 2 * width], axis=1)
+                for negatives, neg in (("random", random_neg), ("hard", hard_neg)):
+                    auc, low, high = bootstrap_auroc(pos, neg, n_boot, seed=seed)
                     keep = scored & ~np.isnan(auc)
                     parts.append(pd.DataFrame(dict(feature=np.flatnonzero(keep), judge=judge_name, part=part, negatives=negatives, labels=kind,
                                                    auroc=auc[keep], low=low[keep], high=high[keep], n_positives=samples.n_positives[keep],
