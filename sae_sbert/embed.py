@@ -137,8 +137,12 @@ def fast_precision(device:str|None=None) -> str:
     "The fastest precision that keeps per-vector cosine >= 0.999 to fp32 on `device`."
     device = resolve_device(device)
     if device.startswith("cuda"): return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
-    if device == "cpu": return "openvino" if _has_openvino() else "bf16" if _cpu_has_native_bf16() else "fp32"
-    return "fp32"
+    if device != "cpu": return "fp32"
+    if _has_openvino(): return "openvino"
+    fallback = "bf16" if _cpu_has_native_bf16() else "fp32"
+    warnings.warn(f"openvino is not installed, so the CPU encodes in {fallback} (OpenVINO: 1.34x fp32's speed "
+                  "in bench/embed.py); for the fast path: pip install 'sae_sbert[fast]'")
+    return fallback
 
 def _check_precision(precision:str):
     check_choice("precision", precision, PRECISIONS)
@@ -201,7 +205,7 @@ _OPENVINO = weakref.WeakKeyDictionary()  # encoder -> ((revision, threads), comp
 def _import_openvino():
     try: import openvino
     except ImportError as e:
-        raise ImportError("precision='openvino' needs the openvino package: pip install openvino "
+        raise ImportError("precision='openvino' needs the openvino package: pip install 'sae_sbert[fast]' "
                           "(or use precision='fp32')") from e
     return openvino
 

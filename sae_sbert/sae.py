@@ -179,7 +179,8 @@ class SparseAutoencoder(nn.Module):
         "Data-dependent start from a sample `x` of training inputs: the decoder bias at their mean."
         self.b_dec.copy_(x.mean(0))
 
-    def calibrate(self, x:torch.Tensor, target_l0:float|None=None):
+    def calibrate(self, x:torch.Tensor, target_l0:float|None=None,
+                  train_x:torch.Tensor|None=None):  # training inputs on which no firing feature may be silenced
         "After training: fit inference-time settings on held-out inputs `x` to the target L0 (nothing to fit here)."
 
     def diagnostics(self, out:SAEOutput) -> dict:
@@ -250,6 +251,7 @@ class JumpReLUSAE(SparseAutoencoder):
     "JumpReLU SAE: f = z·H(z−θ) with a learned threshold θ > 0 per feature (a raw fp32 parameter)."
     extra_tensors = ("threshold",)
     min_threshold = 1e-4  # θ is clamped here after each step, so z·H(z−θ) stays non-negative
+    calibration_min_fires = 3  # `calibrate` leaves every feature firing on at least this many training rows (if it did)
 
     def __init__(self, cfg:SAEConfig, seed:int|None=None):
         super().__init__(cfg, seed)
@@ -267,16 +269,29 @@ class JumpReLUSAE(SparseAutoencoder):
         start_firing(self, x, target_l0, at=self.threshold)
 
     @torch.no_grad()
-    def calibrate(self, x, target_l0=None):
-        "Scale all thresholds by one factor so that the mean L0 over inputs `x` is `target_l0`."
+    def firing_ceiling(self, train_x:torch.Tensor, chunk:int=4096) -> torch.Tensor:
+        "Per feature, the highest threshold at which it still fires on `calibration_min_fires` rows of `train_x` (its θ if it fires on fewer)."
+        k = min(self.calibration_min_fires, len(train_x))
+        top = None  # (k, d_sae): the k largest pre-activations of each feature so far
+        for rows in train_x.split(chunk):
+            z = self.pre_acts(rows)
+            top = (z if top is None else torch.cat([top, z])).topk(k, dim=0).values
+        kth = top[-1]
+        return torch.where(kth > self.threshold, torch.nextafter(kth, torch.full_like(kth, -math.inf)), self.threshold)
+
+    @torch.no_grad()
+    def calibrate(self, x, target_l0=None, train_x=None):
+        "Scale all thresholds by one factor so that the mean L0 over inputs `x` is `target_l0`, but none above its `firing_ceiling` on `train_x`."
         if target_l0 is None: return
         z, theta = self.pre_acts(x), self.threshold.clone()
+        ceiling = self.firing_ceiling(train_x) if train_x is not None else torch.full_like(theta, math.inf)
+        scaled = lambda log_factor: torch.minimum(theta * math.exp(log_factor), ceiling)
         low, high = -3.0, 3.0  # log of the factor: thresholds between e^-3 and e^3 times their trained value
         for _ in range(40):  # bisection: L0 falls as the factor grows
             mid = (low + high) / 2
-            if (z > theta * math.exp(mid)).sum(-1).float().mean() > target_l0: low = mid
+            if (z > scaled(mid)).sum(-1).float().mean() > target_l0: low = mid
             else: high = mid
-        self.threshold.copy_(theta * math.exp(high))
+        self.threshold.copy_(scaled(high))
 
     def constrain(self):
         super().constrain()
@@ -335,7 +350,7 @@ class BatchTopKSAE(SparseAutoencoder):
         self.threshold.copy_(torch.where(ok, self.threshold + weight * (smallest - self.threshold), self.threshold))
 
     @torch.no_grad()
-    def calibrate(self, x, target_l0=None):
+    def calibrate(self, x, target_l0=None, train_x=None):
         "Set the inference threshold so that the mean L0 over inputs `x` is exactly k."
         r = F.relu(self.pre_acts(x)).flatten()
         kept = min(self.cfg.k * len(x), r.numel() - 1)

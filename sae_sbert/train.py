@@ -17,9 +17,9 @@ from .sae import SAEConfig, SAEOutput, SparseAutoencoder, SAE_CLASSES, create_sa
 from .evaluate import evaluate_sae
 
 # %% auto #0
-__all__ = ['CHECKPOINT', 'TrainConfig', 'lr_at', 'sparsity_at', 'control_log_lambda', 'TrainResult', 'pick_device', 'TrainState',
-           'save_checkpoint', 'load_checkpoint', 'clip_gradient_spikes', 'train_step', 'steer_sparsity', 'train_sae',
-           'plot_training', 'sweep', 'plot_frontier']
+__all__ = ['CHECKPOINT', 'CALIBRATION_TRAIN_ROWS', 'TrainConfig', 'lr_at', 'sparsity_at', 'control_log_lambda', 'TrainResult',
+           'pick_device', 'TrainState', 'save_checkpoint', 'load_checkpoint', 'clip_gradient_spikes', 'train_step',
+           'steer_sparsity', 'train_sae', 'plot_training', 'sweep', 'plot_frontier']
 
 # %% ../nbs/05_train.ipynb #35f8d1dc
 @dataclass
@@ -270,12 +270,15 @@ def _start_wandb(tc:TrainConfig, sae_cfg:SAEConfig):
     import wandb
     return wandb.init(project=tc.wandb_project, config=dict(sae=sae_cfg.to_dict(), train=tc.to_dict()))
 
+CALIBRATION_TRAIN_ROWS = 100_000  # training rows `calibrate` keeps every feature firing on
+
 def _finish(state:TrainState, rows:list, out_dir:Path|None, finished:bool) -> TrainResult:
     "Calibrate the L0 on validation rows, fold the store's scale in, evaluate on validation rows, save."
     store, tc = state.store, state.cfg
     sae = copy.deepcopy(state.sae).eval()
     held = store.val_indices() if store.n_val else np.random.default_rng(tc.seed + 1).permutation(store.train_indices())
-    sae.calibrate(store.read(held[:tc.init_rows]).to(state.device), tc.target_l0)
+    train_rows = np.random.default_rng(tc.seed + 2).permutation(store.train_indices())[:CALIBRATION_TRAIN_ROWS]
+    sae.calibrate(store.read(held[:tc.init_rows]).to(state.device), tc.target_l0, train_x=store.read(np.sort(train_rows)).to(state.device))
     sae = sae.cpu().fold_input_scale(store.scale)  # works on raw embeddings now
     lam = float(state.sparsity_coefficient)
     validation = store.validation(scaled=False, max_rows=20_000)
