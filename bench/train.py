@@ -14,7 +14,8 @@ import argparse, time
 import numpy as np, torch
 from sae_sbert.sae import SAEConfig, create_sae
 from sae_sbert.store import ActivationStore
-from sae_sbert.train import TrainConfig, train_sae, pick_device
+from sae_sbert.config import resolve_device
+from sae_sbert.train import TrainConfig, train_sae
 
 def sync(device):
     if device.type == "cuda": torch.cuda.synchronize()
@@ -55,7 +56,7 @@ def main():
     p.add_argument("--arch", default="jumprelu"); p.add_argument("--mode", default="tanh")
     a = p.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
-    device = pick_device(a.device)
+    device = torch.device(resolve_device(a.device))
     d_sae, B = a.d_in * a.expansion, a.batch
     flops = 3 * 2 * (2 * B * a.d_in * d_sae)
     print(f"device={device} threads={torch.get_num_threads()} d_in={a.d_in} d_sae={d_sae} batch={B} "

@@ -7,17 +7,17 @@ from __future__ import annotations
 import argparse, time
 from dataclasses import dataclass, field
 from pathlib import Path
-from .config import Config, check_positive, check_choice, check_range, write_json
+from .config import Config, check_positive, check_choice, check_range, config_parser, parse_config, write_json
 from .corpus import load_corpus, concat_corpora
 from .embed import load_encoder, embed_corpus, fast_precision, PRECISIONS
 from .store import ActivationStore
 from .sae import SAEConfig
-from .train import TrainConfig, train_sae, plot_training
+from .train import TrainConfig, train_sae, plot_training, plot_sparsity_fidelity
 from .evaluate import evaluate_sae, retrieval_fidelity, plot_feature_density
 from .features import feature_activations
-from .interpret import interpret_features, build_vocabulary
+from .interpret import interpret_features, build_vocabulary, plot_label_scores
 from .judge import standard_judges, judge_samples, judge_labels, judge_summary, feature_scores, unexplained_share
-from .report import write_report, plot_sparsity_fidelity, plot_label_scores
+from .report import write_report
 
 # %% auto #0
 __all__ = ['PipelineConfig', 'run_pipeline', 'main']
@@ -26,13 +26,13 @@ __all__ = ['PipelineConfig', 'run_pipeline', 'main']
 @dataclass
 class PipelineConfig(Config):
     "Everything `run_pipeline` needs; the defaults suit the ~35k-abstract study corpus on 2 CPU cores."
-    data: list = field(default_factory=list)  # presets, files, HF dataset ids or "study"/"study-all", joined into one corpus
+    data: list = field(default_factory=list)  # presets (csLG, astro), study / study-all (cs.LG + astro-ph, or every abstract, from shared/data), files or HF dataset ids: joined into one corpus
     out: str = "runs/sae_sbert"  # output folder
     column: str|None = None  # text column (guessed when None)
     title_column: str|None = None  # prefix each text with its title
     limit: int|None = None  # at most this many texts per source
     model: str|None = None  # sentence-transformers model (default all-MiniLM-L6-v2, offline copy when needed)
-    precision: str = "auto"  # embedding path: 'auto' (the fastest with cosine >= 0.999 to fp32 here) or one of PRECISIONS
+    precision: str = "auto"  # embedding path: 'auto' (the fastest with cosine >= 0.999 to fp32 here), 'fp32', 'bf16', 'fp16' or 'openvino'
     expansion: int = 16  # d_sae = expansion × embedding dimension
     target_l0: float|None = 32.0  # features firing per abstract; calibrated into a sparsity coefficient
     sparsity_coefficient: float|None = None  # set λ directly instead of a target L0
@@ -82,8 +82,9 @@ def run_pipeline(cfg:PipelineConfig,
     test_rows = store.test_indices()  # reported numbers come from rows neither training nor the L0 controller saw
     test = store.test()  # raw vectors, checked for NaN/inf by the store
     evaluation = timed("evaluate", evaluate_sae, sae, test)
-    fidelity = timed("retrieval fidelity", retrieval_fidelity, sae, test[:500], cache.embeddings, query_rows=test_rows[:500])
     acts = timed("feature activations", feature_activations, sae, cache)
+    fidelity = timed("retrieval fidelity", retrieval_fidelity, sae, test[:500], cache.embeddings, query_rows=test_rows[:500],
+                     reconstructed=acts.reconstruct(sae))
     vocab = None if cfg.method == "reference" else timed("vocabulary", build_vocabulary, corpus.texts, encoder, cache_dir=cache.path)
     table = timed(f"interpret ({cfg.method})", interpret_features, acts, corpus.texts, cache.embeddings, encoder,
                   decoder=sae.W_dec.detach().numpy(), heldout=test_rows, vocabulary=vocab, method=cfg.method)
@@ -109,28 +110,15 @@ def run_pipeline(cfg:PipelineConfig,
 
 # %% ../nbs/12_cli.ipynb #0a5ccc55
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="sae_sbert_run", description="Embed a corpus, train a JumpReLU SAE, label its features, write a report.")
-    defaults = PipelineConfig(data=["-"])
-    p.add_argument("--data", nargs="+", required=True, help="presets (csLG, astro), study or study-all (cs.LG + astro-ph, or all, from shared/data), files or HF dataset ids")
-    p.add_argument("--out", default=defaults.out, help="output folder")
-    p.add_argument("--column", help="text column"); p.add_argument("--title-column", help="prefix each text with this column")
-    p.add_argument("--limit", type=int, help="at most this many texts per source")
-    p.add_argument("--model", help="sentence-transformers model name or path")
-    p.add_argument("--precision", choices=["auto", *PRECISIONS], default=defaults.precision)
-    p.add_argument("--expansion", type=int, default=defaults.expansion, help="dictionary size as a multiple of the embedding dimension")
-    p.add_argument("--target-l0", type=float, default=defaults.target_l0)
-    p.add_argument("--sparsity-coefficient", type=float, help="λ; overrides --target-l0")
-    p.add_argument("--steps", type=int, default=defaults.steps); p.add_argument("--batch-size", type=int, default=defaults.batch_size)
-    p.add_argument("--method", choices=["fast", "contrast", "reference"], default=defaults.method)
-    p.add_argument("--judge-model", help="an independent sentence-transformers model (hub id or folder) that judges the labels too")
-    p.add_argument("--device", default=defaults.device); p.add_argument("--seed", type=int, default=defaults.seed)
+    "`PipelineConfig`'s fields as options, and the two that decide what may be replaced."
+    p = config_parser(PipelineConfig, prog="sae_sbert_run", required=["data"],
+                      description="Embed a corpus, train a JumpReLU SAE, label its features, write a report.")
     p.add_argument("--overwrite-report", action="store_true", help="replace an existing report in OUT/report")
     p.add_argument("--overwrite", action="store_true", help="retrain and replace the SAE in OUT/sae, and the report")
     return p
 
 def main(argv:list[str]|None=None):
     "Entry point of `sae_sbert_run`."
-    args = vars(_parser().parse_args(argv))
-    overwrite_report, overwrite = args.pop("overwrite_report"), args.pop("overwrite")
-    if args["sparsity_coefficient"] is not None: args["target_l0"] = None
-    run_pipeline(PipelineConfig(**args), overwrite_report=overwrite_report, overwrite=overwrite)
+    cfg, flags = parse_config(PipelineConfig, _parser(), argv)
+    if cfg.sparsity_coefficient is not None: cfg = cfg.replace(target_l0=None)  # a fixed λ, no controller
+    run_pipeline(cfg, **flags)

@@ -4,12 +4,15 @@
 
 # %% ../nbs/00_config.ipynb #6ab5936f
 from __future__ import annotations
-import dataclasses, json, math, os, tempfile
+import argparse, dataclasses, inspect, json, math, os, tempfile
 from pathlib import Path
 from typing import Any, Iterable
+import numpy as np, torch
+from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['check_positive', 'check_range', 'check_choice', 'atomic_write', 'write_json', 'read_json', 'Config']
+__all__ = ['check_positive', 'check_range', 'check_choice', 'atomic_write', 'write_json', 'read_json', 'Config', 'config_parser',
+           'parse_config', 'resolve_device', 'unit_rows']
 
 # %% ../nbs/00_config.ipynb #6cc411b1
 def check_positive(name:str, value, integer:bool=False):
@@ -92,3 +95,41 @@ def _plain(v):
     if isinstance(v, tuple): return [_plain(o) for o in v]
     if isinstance(v, Path): return str(v)
     return v
+
+# %% ../nbs/00_config.ipynb #8aacaa41
+_ARG_TYPES = {"int": int, "float": float, "str": str}
+
+def config_parser(cls, prog:str|None=None, description:str|None=None, required:Iterable[str]=()) -> argparse.ArgumentParser:
+    "An argument parser with one `--option` per field of the `Config` dataclass `cls`, documented by the field's comment."
+    parser, docs = argparse.ArgumentParser(prog=prog, description=description or cls.__doc__), docments(cls, full=True)
+    for f in dataclasses.fields(cls):
+        anno = str(docs[f.name]["anno"]).replace(" ", "").removesuffix("|None")
+        kwargs = dict(help=docs[f.name]["docment"], required=f.name in required)
+        if anno == "list": kwargs["nargs"] = "+"
+        elif anno in _ARG_TYPES: kwargs["type"] = _ARG_TYPES[anno]
+        else: raise TypeError(f"{cls.__name__}.{f.name} has type {anno}, which config_parser cannot read from a command line")
+        if f.default is not dataclasses.MISSING: kwargs["default"] = f.default
+        parser.add_argument("--" + f.name.replace("_", "-"), **kwargs)
+    return parser
+
+def parse_config(cls, parser:argparse.ArgumentParser, argv:list[str]|None=None, **fixed) -> tuple[Any, dict]:
+    "Parse `argv` into `cls` (its own checks reported as command-line errors) and the options that are not its fields."
+    args = vars(parser.parse_args(argv))
+    names = {f.name for f in dataclasses.fields(cls)}
+    try: return cls(**{k: v for k, v in args.items() if k in names}, **fixed), {k: v for k, v in args.items() if k not in names}
+    except (TypeError, ValueError) as e: parser.error(str(e))
+
+# %% ../nbs/00_config.ipynb #b67a6fad
+def resolve_device(device:str|None=None) -> str:
+    "The torch device to use: `'auto'`/`None` picks cuda, then mps, then cpu."
+    if device not in (None, "auto"): return str(device)
+    if torch.cuda.is_available(): return "cuda"
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available(): return "mps"
+    return "cpu"
+
+# %% ../nbs/00_config.ipynb #8fd1d305
+def unit_rows(x) -> np.ndarray:
+    "`x` as float32 with each vector (last axis) scaled to unit length; zero vectors stay zero."
+    x = np.asarray(x, dtype=np.float32)
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
+

@@ -12,21 +12,13 @@ import numpy as np, torch
 from numpy.lib.format import open_memmap
 from tqdm.auto import tqdm
 import sae_sbert
-from .config import check_choice, check_positive, read_json, write_json
+from .config import check_choice, check_positive, read_json, resolve_device, write_json
 from .corpus import Corpus, hub_reachable
 
 # %% auto #0
-__all__ = ['DEFAULT_MODEL', 'PRECISIONS', 'resolve_device', 'ModelRef', 'folder_revision', 'resolve_model', 'load_encoder',
-           'embedding_dim', 'encoder_ref', 'fast_precision', 'count_truncated', 'embed_texts', 'openvino_model',
-           'EmbeddingCache', 'default_cache_root', 'embed_corpus']
-
-# %% ../nbs/02_embed.ipynb #474f2e6e
-def resolve_device(device:str|None=None) -> str:
-    "The torch device to use: `'auto'`/`None` picks cuda, then mps, then cpu."
-    if device not in (None, "auto"): return str(device)
-    if torch.cuda.is_available(): return "cuda"
-    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available(): return "mps"
-    return "cpu"
+__all__ = ['DEFAULT_MODEL', 'PRECISIONS', 'ModelRef', 'folder_revision', 'resolve_model', 'load_encoder', 'embedding_dim',
+           'encoder_ref', 'fast_precision', 'count_truncated', 'embed_texts', 'openvino_model', 'EmbeddingCache',
+           'default_cache_root', 'embed_corpus']
 
 # %% ../nbs/02_embed.ipynb #59382a6e
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"

@@ -9,10 +9,10 @@ import numpy as np, torch
 import matplotlib.pyplot as plt
 from scipy.stats import spearmanr
 from sklearn.decomposition import PCA
-from .config import check_positive
+from .config import check_positive, unit_rows
 
 # %% auto #0
-__all__ = ['Evaluation', 'evaluate_sae', 'pca_explained_variance', 'plot_feature_density', 'unit_rows', 'retrieval_fidelity']
+__all__ = ['Evaluation', 'evaluate_sae', 'pca_explained_variance', 'plot_feature_density', 'retrieval_fidelity']
 
 # %% ../nbs/04a_evaluate.ipynb #510974b6
 @dataclass
@@ -94,22 +94,22 @@ def _reconstruct(sae, x:np.ndarray, batch_size:int) -> np.ndarray:
            for s in range(0, len(x), batch_size)]
     return np.concatenate(out)
 
-def unit_rows(x) -> np.ndarray:
-    "`x` as float32 with each vector (last axis) scaled to unit length; zero vectors stay zero."
-    x = np.asarray(x, dtype=np.float32)
-    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
-
 def retrieval_fidelity(sae:torch.nn.Module,
                        queries:np.ndarray,  # (n_q, d_in) raw query embeddings
                        corpus:np.ndarray,  # (n, d_in) raw corpus embeddings
                        k:int=10,  # neighbours compared
                        query_rows:np.ndarray|None=None,  # positions of the queries in `corpus`, excluded from their own results
-                       max_pairs:int=200_000, batch_size:int=4096, seed:int=0) -> dict:
+                       max_pairs:int=200_000, batch_size:int=4096, seed:int=0,
+                       reconstructed:np.ndarray|None=None,  # (n, d_in) `corpus` as the SAE reconstructs it, if known (`FeatureActivations.reconstruct`)
+                      ) -> dict:
     "Top-k neighbour overlap and Spearman correlation of cosines, original vs reconstructed."
     check_positive("k", k, integer=True)
     if k >= len(corpus): raise ValueError(f"k={k} must be smaller than the corpus ({len(corpus)} documents)")
     q, X = unit_rows(queries), unit_rows(corpus)
-    q_hat, X_hat = unit_rows(_reconstruct(sae, queries, batch_size)), unit_rows(_reconstruct(sae, corpus, batch_size))
+    if reconstructed is not None and np.shape(reconstructed) != np.shape(corpus):
+        raise ValueError(f"reconstructed has shape {np.shape(reconstructed)} but corpus {np.shape(corpus)}; pass the reconstruction of this corpus")
+    q_hat = unit_rows(_reconstruct(sae, queries, batch_size))
+    X_hat = unit_rows(_reconstruct(sae, corpus, batch_size) if reconstructed is None else reconstructed)
     rng = np.random.default_rng(seed)
     per_query = max(1, max_pairs // len(q))
     overlaps, orig_pairs, rec_pairs = [], [], []

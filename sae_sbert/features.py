@@ -84,6 +84,11 @@ class FeatureActivations:
         order = np.lexsort((docs, -vals))[:k]  # ties broken by document index, for reproducibility
         return docs[order], vals[order]
 
+    def reconstruct(self, sae:torch.nn.Module) -> np.ndarray:
+        "The documents as `sae` reconstructs them, f·W_dec + b_dec (n_docs, d_in), from the stored codes: no second encoding pass."
+        W_dec, b_dec = (t.detach().float().cpu().numpy() for t in (sae.W_dec, sae.b_dec))
+        return np.asarray(self.csr @ W_dec) + b_dec
+
     def quantile_sample(self, feature:int, n:int=10, seed:int=0) -> np.ndarray:
         "Up to `n` firing documents spread evenly across the feature's activation quantiles."
         docs, vals = self.column(feature)

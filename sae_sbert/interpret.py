@@ -13,17 +13,17 @@ import numpy as np, pandas as pd, scipy.sparse as sp
 from scipy.stats import rankdata
 from sklearn.feature_extraction.text import CountVectorizer, ENGLISH_STOP_WORDS
 from tqdm.auto import tqdm
-from .config import Config, check_positive, check_range, check_choice, atomic_write, read_json
+from .config import Config, check_positive, check_range, check_choice, atomic_write, read_json, unit_rows
 from .features import FeatureActivations
 from .embed import embed_texts
-from .evaluate import unit_rows
+import matplotlib.pyplot as plt
 
 # %% auto #0
 __all__ = ['auroc', 'auroc_rows', 'InterpretConfig', 'embed_strings', 'encoder_key', 'split_heldout', 'top_evidence',
            'detection_samples', 'keyword_rating', 'rating_buckets', 'greedy_clusters', 'reference_keywords',
            'phrase_analyzer', 'PhraseVocabulary', 'texts_fingerprint', 'build_vocabulary', 'feature_targets',
            'rank_phrases', 'contrast_candidates', 'detection_auroc', 'interpret_features', 'save_interpretation',
-           'load_interpretation']
+           'load_interpretation', 'plot_label_scores']
 
 # %% ../nbs/08_interpret.ipynb #a2ffc0b5
 def auroc(scores:np.ndarray,  # (n,) any real scores, higher = more likely positive
@@ -491,3 +491,20 @@ def load_interpretation(path:str|Path) -> pd.DataFrame:
     for c in ("top_docs", "top_activations", "top_snippets"): table[c] = table[c].map(list)
     table.attrs = read_json(path.with_suffix(".json"))["meta"] if path.with_suffix(".json").exists() else {}
     return table
+
+# %% ../nbs/08_interpret.ipynb #22e13af0
+def plot_label_scores(table:pd.DataFrame) -> plt.Figure:
+    "Distributions of the detection AUROC and of the keyword rating over the labelled features."
+    live = table[~table["dead"]]
+    cols = [c for c in ("detection_auroc", "rating") if c in live and live[c].notna().any()]
+    fig, axes = plt.subplots(1, len(cols), figsize=(5 * len(cols), 3.5), squeeze=False)
+    for ax, col in zip(axes[0], cols):
+        values = live[col].dropna()
+        ax.hist(values, bins=30, color="tab:green" if col == "rating" else "tab:purple", alpha=0.85)
+        ax.axvline(values.median(), color="k", ls="--", lw=1, label=f"median {values.median():.3f}")
+        if col == "detection_auroc": ax.axvline(0.5, color="tab:red", lw=1, label="chance")
+        ax.set_xlabel({"detection_auroc": "detection AUROC", "rating": "keyword rating Σs²/Σs (top 3)"}[col])
+        ax.set_ylabel("features"); ax.legend()
+    fig.suptitle(f"Label quality over {len(live)} live features"); fig.tight_layout()
+    return fig
+

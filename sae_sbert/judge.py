@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from typing import Sequence
 import numpy as np, pandas as pd, scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, ENGLISH_STOP_WORDS
-from .config import check_positive, check_range
+from .config import check_positive, check_range, unit_rows
 from .features import FeatureActivations
-from .evaluate import unit_rows
 from .interpret import _StringVectors, _TOKEN, embed_strings, phrase_analyzer
 
 # %% auto #0

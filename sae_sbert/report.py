@@ -12,37 +12,7 @@ import matplotlib.pyplot as plt
 from .config import atomic_write, write_json
 
 # %% auto #0
-__all__ = ['plot_sparsity_fidelity', 'plot_label_scores', 'render_html', 'write_report']
-
-# %% ../nbs/10_report.ipynb #d66a44ad
-def plot_sparsity_fidelity(log:pd.DataFrame, final:dict|None=None) -> plt.Figure:
-    "L0 against explained variance along training (colour = step), with the final validation point."
-    fig, ax = plt.subplots(figsize=(5.5, 4))
-    points = ax.scatter(log["l0"], log["explained_variance"], c=log["step"], cmap="viridis", s=14)
-    fig.colorbar(points, ax=ax, label="training step")
-    if final: ax.scatter([final["l0"]], [final["explained_variance"]], marker="*", s=220, color="tab:red", label="validation, final")
-    ax.set_xscale("log"); ax.set_xlabel("L0 (features firing per input)"); ax.set_ylabel("explained variance")
-    ax.xaxis.set_minor_formatter(plt.NullFormatter())
-    ax.set_ylim(max(-0.05, min(log["explained_variance"].min(), final["explained_variance"] if final else 1) - 0.05), 1)  # early steps can be far below 0
-    ax.set_title("Sparsity vs fidelity"); ax.grid(alpha=0.3)
-    if final: ax.legend(loc="lower right")
-    fig.tight_layout()
-    return fig
-
-def plot_label_scores(table:pd.DataFrame) -> plt.Figure:
-    "Distributions of the detection AUROC and of the keyword rating over the labelled features."
-    live = table[~table["dead"]]
-    cols = [c for c in ("detection_auroc", "rating") if c in live and live[c].notna().any()]
-    fig, axes = plt.subplots(1, len(cols), figsize=(5 * len(cols), 3.5), squeeze=False)
-    for ax, col in zip(axes[0], cols):
-        values = live[col].dropna()
-        ax.hist(values, bins=30, color="tab:green" if col == "rating" else "tab:purple", alpha=0.85)
-        ax.axvline(values.median(), color="k", ls="--", lw=1, label=f"median {values.median():.3f}")
-        if col == "detection_auroc": ax.axvline(0.5, color="tab:red", lw=1, label="chance")
-        ax.set_xlabel({"detection_auroc": "detection AUROC", "rating": "keyword rating Σs²/Σs (top 3)"}[col])
-        ax.set_ylabel("features"); ax.legend()
-    fig.suptitle(f"Label quality over {len(live)} live features"); fig.tight_layout()
-    return fig
+__all__ = ['render_html', 'write_report']
 
 # %% ../nbs/10_report.ipynb #d5b08901
 _CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}

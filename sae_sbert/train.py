@@ -12,14 +12,14 @@ import safetensors.torch
 from fastcore.basics import patch
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
-from .config import Config, check_positive, check_range, check_choice, atomic_write, write_json, read_json
+from .config import Config, check_positive, check_range, check_choice, atomic_write, write_json, read_json, resolve_device
 from .sae import SAEConfig, SAEOutput, SparseAutoencoder, SAE_CLASSES, create_sae
 from .evaluate import evaluate_sae
 
 # %% auto #0
 __all__ = ['CHECKPOINT', 'CALIBRATION_TRAIN_ROWS', 'TrainConfig', 'lr_at', 'sparsity_at', 'control_log_lambda', 'TrainResult',
-           'pick_device', 'TrainState', 'save_checkpoint', 'load_checkpoint', 'clip_gradient_spikes', 'train_step',
-           'steer_sparsity', 'train_sae', 'plot_training', 'sweep', 'plot_frontier']
+           'TrainState', 'save_checkpoint', 'load_checkpoint', 'clip_gradient_spikes', 'train_step', 'steer_sparsity',
+           'train_sae', 'plot_training', 'plot_sparsity_fidelity', 'sweep', 'plot_frontier']
 
 # %% ../nbs/05_train.ipynb #35f8d1dc
 @dataclass
@@ -102,19 +102,12 @@ class TrainResult:
     out_dir: Path|None  # where log.jsonl, checkpoint and sae/ live (None: nothing written)
     finished: bool = True  # False when stopped early by `stop_after`
 
-def pick_device(device:str="auto") -> torch.device:
-    "'auto' → cuda, then mps, then cpu; anything else as given."
-    if device != "auto": return torch.device(device)
-    if torch.cuda.is_available(): return torch.device("cuda")
-    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available(): return torch.device("mps")
-    return torch.device("cpu")
-
 # %% ../nbs/05_train.ipynb #4efb37f1
 class TrainState:
     "Everything a run changes: the SAE, Adam, λ, the dead-feature counters, the spike guard and the step."
     def __init__(self, sae_cfg:SAEConfig, train_cfg:TrainConfig, store):
         self.sae_cfg, self.train_cfg, self.store = sae_cfg, train_cfg, store
-        self.device = pick_device(train_cfg.device)
+        self.device = torch.device(resolve_device(train_cfg.device))
         torch.manual_seed(train_cfg.seed)
         self.sae = create_sae(sae_cfg, seed=train_cfg.seed).to(self.device).train()
         self.cfg = tc = train_cfg.resolved(self.sae, store.n_train)
@@ -379,6 +372,22 @@ def plot_training(log:pd.DataFrame|str|Path) -> plt.Figure:
     for a in axes: a.set_xlabel("samples seen")
     fig.tight_layout()
     return fig
+
+# %% ../nbs/05_train.ipynb #e71e1c42
+def plot_sparsity_fidelity(log:pd.DataFrame, final:dict|None=None) -> plt.Figure:
+    "L0 against explained variance along training (colour = step), with the final validation point."
+    fig, ax = plt.subplots(figsize=(5.5, 4))
+    points = ax.scatter(log["l0"], log["explained_variance"], c=log["step"], cmap="viridis", s=14)
+    fig.colorbar(points, ax=ax, label="training step")
+    if final: ax.scatter([final["l0"]], [final["explained_variance"]], marker="*", s=220, color="tab:red", label="validation, final")
+    ax.set_xscale("log"); ax.set_xlabel("L0 (features firing per input)"); ax.set_ylabel("explained variance")
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())
+    ax.set_ylim(max(-0.05, min(log["explained_variance"].min(), final["explained_variance"] if final else 1) - 0.05), 1)  # early steps can be far below 0
+    ax.set_title("Sparsity vs fidelity"); ax.grid(alpha=0.3)
+    if final: ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
 
 # %% ../nbs/05_train.ipynb #986e2b7d
 _SAE_FIELDS = {f.name for f in dataclasses.fields(SAEConfig)}
