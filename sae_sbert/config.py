@@ -12,7 +12,7 @@ from fastcore.docments import docments
 
 # %% auto #0
 __all__ = ['check_positive', 'check_range', 'check_choice', 'atomic_write', 'write_json', 'read_json', 'Config', 'config_parser',
-           'parse_config', 'resolve_device', 'unit_rows']
+           'parse_config', 'resolve_device', 'unit_rows', 'row_batches']
 
 # %% ../nbs/00_config.ipynb #6cc411b1
 def check_positive(name:str, value, integer:bool=False):
@@ -133,3 +133,10 @@ def unit_rows(x) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
 
+
+# %% ../nbs/00_config.ipynb #e2697518
+def row_batches(x, batch_size:int, device:torch.device|str|None=None):
+    "Consecutive blocks of `batch_size` rows of `x` (array, memory map or tensor) as float32 tensors on `device`."
+    check_positive("batch_size", batch_size, integer=True)
+    for start in range(0, len(x), batch_size):
+        yield torch.as_tensor(np.array(x[start:start + batch_size], dtype=np.float32), device=device)  # a copy: memory maps are read-only

@@ -9,7 +9,7 @@ import numpy as np, torch
 import matplotlib.pyplot as plt
 from scipy.stats import spearmanr
 from sklearn.decomposition import PCA
-from .config import check_positive, unit_rows
+from .config import check_positive, row_batches, unit_rows
 
 # %% auto #0
 __all__ = ['Evaluation', 'evaluate_sae', 'pca_explained_variance', 'plot_feature_density', 'retrieval_fidelity']
@@ -26,14 +26,12 @@ def evaluate_sae(sae:torch.nn.Module,  # SAE with `encode` and `decode`, working
                  embeddings,  # (n, d_in) raw vectors: array or tensor
                  batch_size:int=4096, dense_rate:float=0.1) -> Evaluation:
     "Reconstruction, sparsity and liveness metrics of `sae` on `embeddings`."
-    check_positive("batch_size", batch_size, integer=True)
     device = next(sae.parameters()).device
     n, d = embeddings.shape
     if n == 0: raise ValueError("no embeddings to evaluate on")
     sq_err = sum_x = sum_x_hat = sum_sq = sum_sq_hat = sum_dot = cos = l0 = 0.0
     fires = None
-    for start in range(0, n, batch_size):
-        x = torch.as_tensor(np.array(embeddings[start:start + batch_size], dtype=np.float32), device=device)  # a copy: memory maps are read-only
+    for x in row_batches(embeddings, batch_size, device):
         f = sae.encode(x)
         x_hat = sae.decode(f)
         sq_err += ((x - x_hat) ** 2).sum().double()
@@ -90,9 +88,7 @@ def plot_feature_density(fire_rate:np.ndarray, title:str="Feature density") -> p
 @torch.no_grad()
 def _reconstruct(sae, x:np.ndarray, batch_size:int) -> np.ndarray:
     device = next(sae.parameters()).device
-    out = [sae.decode(sae.encode(torch.as_tensor(np.array(x[s:s + batch_size], dtype=np.float32), device=device))).float().cpu().numpy()
-           for s in range(0, len(x), batch_size)]
-    return np.concatenate(out)
+    return np.concatenate([sae.decode(sae.encode(b)).float().cpu().numpy() for b in row_batches(x, batch_size, device)])
 
 def retrieval_fidelity(sae:torch.nn.Module,
                        queries:np.ndarray,  # (n_q, d_in) raw query embeddings

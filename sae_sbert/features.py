@@ -4,13 +4,13 @@
 
 # %% ../nbs/07_features.ipynb #889d8c6f
 from __future__ import annotations
-import hashlib, json
+import hashlib, json, math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 import numpy as np, scipy.sparse as sp, torch
 from tqdm.auto import tqdm
-from .config import atomic_write, write_json, read_json, check_positive
+from .config import atomic_write, write_json, read_json, check_positive, row_batches
 
 # %% auto #0
 __all__ = ['sae_fingerprint', 'encode_sparse', 'FeatureActivations', 'save_features', 'load_features', 'feature_activations']
@@ -26,12 +26,11 @@ def sae_fingerprint(sae:torch.nn.Module) -> str:
 @torch.no_grad()
 def encode_sparse(sae:torch.nn.Module, embeddings:np.ndarray, batch_size:int=1024, progress:bool=True) -> sp.csr_matrix:
     "Encode raw embeddings (n, d_in) in batches into a CSR matrix (n, d_sae) of feature activations."
-    check_positive("batch_size", batch_size, integer=True)
     device = next(sae.parameters()).device
     was_training = sae.training; sae.eval()
     parts = []
-    for start in tqdm(range(0, len(embeddings), batch_size), desc="encoding features", disable=not progress):
-        x = torch.as_tensor(np.array(embeddings[start:start + batch_size], dtype=np.float32), device=device)  # a copy: memory maps are read-only
+    for x in tqdm(row_batches(embeddings, batch_size, device), total=math.ceil(len(embeddings) / batch_size),
+                  desc="encoding features", disable=not progress):
         parts.append(sp.csr_matrix(sae.encode(x).float().cpu().numpy()))
     sae.train(was_training)
     return sp.vstack(parts, format="csr").astype(np.float32)
