@@ -488,7 +488,7 @@ def load_interpretation(path:str|Path) -> pd.DataFrame:
     path = Path(path).with_suffix("")
     table = pd.read_parquet(path.with_suffix(".parquet"))
     table["keywords"] = table["keywords"].map(lambda s: [(k, float(v)) for k, v in json.loads(s)])
-    for c in ("top_docs", "top_activations", "top_snippets"): table[c] = table[c].map(list)
+    for c in {"top_docs", "top_activations", "top_snippets", "hard_negatives"} & set(table): table[c] = table[c].map(list)
     table.attrs = read_json(path.with_suffix(".json"))["meta"] if path.with_suffix(".json").exists() else {}
     return table
 

@@ -10,6 +10,7 @@ from typing import Sequence
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
 from .config import atomic_write, write_json
+from .interpret import save_interpretation
 
 # %% auto #0
 __all__ = ['render_html', 'write_report']
@@ -86,7 +87,5 @@ def write_report(out_dir:str|Path, metrics:dict, table:pd.DataFrame, texts:Seque
         fig.savefig(out/f"{name}.png", dpi=110, bbox_inches="tight"); plt.close(fig)
         images.append(f"{name}.png")
     write_json(out/"metrics.json", metrics, overwrite=True)
-    records = table.assign(keywords=table["keywords"].map(lambda kw: [[str(k), float(s)] for k, s in kw]))
-    atomic_write(out/"features.json", records.to_json(orient="records", indent=1), overwrite=True)
-    records.assign(keywords=records["keywords"].map(json.dumps)).to_parquet(out/"features.parquet")
+    save_interpretation(table, out/"features", overwrite=True)  # the table's own format: features.parquet and .json
     return atomic_write(out/"index.html", render_html(table, metrics, texts, ids, images, title), overwrite=True)
