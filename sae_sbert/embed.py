@@ -87,13 +87,15 @@ def load_encoder(name_or_path:str|Path|None=None,  # hub id or local folder; Non
     "Load a sentence-transformers encoder by hub id or local folder, offline when the hub is unreachable."
     return _load(resolve_model(name_or_path), device)
 
+_MODEL_REFS = weakref.WeakKeyDictionary()  # encoder -> its ModelRef; forgotten with the encoder
+
 def _load(ref:ModelRef, device:str|None):
     from sentence_transformers import SentenceTransformer
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*loss_type=None.*")
         model = SentenceTransformer(ref.path, device=resolve_device(device), local_files_only=ref.source != "hub")
     if ref.source == "hub" and (snap := _hf_cache_snapshot(ref.name)) is not None: ref.revision = snap.name
-    model.sae_sbert_ref = ref
+    _MODEL_REFS[model] = ref
     return model
 
 def embedding_dim(encoder) -> int:
@@ -103,7 +105,7 @@ def embedding_dim(encoder) -> int:
 
 def encoder_ref(encoder) -> ModelRef:
     "The `ModelRef` of a loaded encoder (a parameter hash when it was not made by `load_encoder`)."
-    if isinstance(ref := getattr(encoder, "sae_sbert_ref", None), ModelRef): return ref
+    if (ref := _MODEL_REFS.get(encoder)) is not None: return ref
     h = hashlib.sha256()
     for k, v in encoder.state_dict().items():
         h.update(k.encode()); h.update(v.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())
@@ -112,7 +114,7 @@ def encoder_ref(encoder) -> ModelRef:
     name = (getattr(getattr(encoder, "model_card_data", None), "base_model", None)
             or getattr(hf_config, "_name_or_path", None) or type(encoder).__name__)
     ref = ModelRef(str(name), str(name), "params-sha256:" + h.hexdigest()[:16], "object")
-    encoder.sae_sbert_ref = ref
+    _MODEL_REFS[encoder] = ref
     return ref
 
 # %% ../nbs/02_embed.ipynb #effc7e3c
