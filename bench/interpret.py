@@ -1,10 +1,14 @@
 """Time the fast interpreter at 16x-SAE scale: 6,144 features over 20,000 documents.
 
+First, side by side in one run: embedding vocabulary phrases in fp32 and on the fast CPU path
+(OpenVINO), as `build_vocabulary(precision=...)` does on first use, with the ratio and the smallest
+per-phrase cosine between the two.
+
 Activations, document embeddings and decoder directions are synthetic (throughput does not depend
 on what they mean); the phrase vocabulary is real, built from the abstracts in ../shared/data and
 embedded with the default MiniLM encoder (cached, so the second run shows the steady-state time).
 
-    python bench/interpret.py [--n-docs 20000] [--d-sae 6144] [--l0 40] [--cache-dir DIR]
+    python bench/interpret.py [--n-docs 20000] [--d-sae 6144] [--l0 40] [--phrases 4096] [--cache-dir DIR]
 """
 import argparse, os, time
 from pathlib import Path
@@ -12,7 +16,19 @@ import numpy as np, pandas as pd, scipy.sparse as sp
 from sae_sbert.corpus import shared_data_dir, read_table
 from sae_sbert.embed import load_encoder
 from sae_sbert.features import FeatureActivations
-from sae_sbert.interpret import InterpretConfig, build_vocabulary, interpret_features
+from sae_sbert.interpret import InterpretConfig, build_vocabulary, embed_strings, interpret_features
+
+
+def phrase_precisions(phrases:list[str], encoder, repeats:int=2) -> dict:
+    "Phrases per second in fp32 and OpenVINO, alternating `repeats` times, and the smallest cosine between the two."
+    embed_strings(phrases[:64], encoder, precision="openvino")  # the one-off model conversion is not timed
+    rates = {"fp32": [], "openvino": []}
+    for _ in range(repeats):
+        for precision in rates:
+            t = time.perf_counter(); vectors = embed_strings(phrases, encoder, precision=precision)
+            rates[precision].append(len(phrases) / (time.perf_counter() - t))
+            if precision == "fp32": reference = vectors
+    return dict(fp32=max(rates["fp32"]), openvino=max(rates["openvino"]), min_cosine=float((vectors * reference).sum(1).min()))
 
 
 def synthetic_activations(n_docs:int, d_sae:int, l0:int, seed:int=0) -> FeatureActivations:
@@ -31,6 +47,7 @@ def main():
     ap.add_argument("--n-docs", type=int, default=20000)
     ap.add_argument("--d-sae", type=int, default=6144)
     ap.add_argument("--l0", type=int, default=40, help="features firing per document")
+    ap.add_argument("--phrases", type=int, default=4096, help="vocabulary phrases embedded both ways for the precision comparison")
     ap.add_argument("--cache-dir", default=os.environ.get("SAE_SBERT_VOCAB_CACHE", str(Path.home()/".cache"/"sae_sbert"/"vocab")))
     args = ap.parse_args()
     data = shared_data_dir()
@@ -43,6 +60,7 @@ def main():
     vocab = build_vocabulary(texts, encoder, cfg.ngram_range, cfg.min_df, cfg.max_df, cfg.max_features, cfg.stop_words,
                              cache_dir=args.cache_dir, progress=False)
     t_vocab = time.perf_counter() - t
+    rates = phrase_precisions(vocab.phrases[:args.phrases], encoder)
 
     t = time.perf_counter()
     acts = synthetic_activations(args.n_docs, args.d_sae, args.l0)
@@ -60,6 +78,8 @@ def main():
     threads = os.environ.get("OMP_NUM_THREADS", f"{os.cpu_count()} (all)")
     print(f"corpus for the vocabulary: {len(texts)} real abstracts -> {len(vocab)} phrases "
           f"(built+embedded or read from cache in {t_vocab:.1f} s; cache {args.cache_dir})")
+    print(f"phrase embedding, {args.phrases} phrases: fp32 {rates['fp32']:.0f}/s, OpenVINO {rates['openvino']:.0f}/s "
+          f"({rates['openvino'] / rates['fp32']:.2f}x), smallest cosine {rates['min_cosine']:.6f}")
     print(f"synthetic: {args.n_docs} documents x {args.d_sae} features, L0 {args.l0}, "
           f"{int((~acts.dead).sum())} live features (made in {t_synth:.1f} s)")
     print(f"fast method, all features: {t_fast:.1f} s on {threads} threads; stages (s): "

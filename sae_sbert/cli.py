@@ -85,7 +85,8 @@ def run_pipeline(cfg:PipelineConfig,
     acts = timed("feature activations", feature_activations, sae, cache)
     fidelity = timed("retrieval fidelity", retrieval_fidelity, sae, test[:500], cache.embeddings, query_rows=test_rows[:500],
                      reconstructed=acts.reconstruct(sae))
-    vocab = None if cfg.method == "reference" else timed("vocabulary", build_vocabulary, corpus.texts, encoder, cache_dir=cache.path)
+    vocab = None if cfg.method == "reference" else timed("vocabulary", build_vocabulary, corpus.texts, encoder, cache_dir=cache.path,
+                                                                  precision=precision)
     table = timed(f"interpret ({cfg.method})", interpret_features, acts, corpus.texts, cache.embeddings, encoder,
                   decoder=sae.W_dec.detach().numpy(), heldout=test_rows, vocabulary=vocab, method=cfg.method)
 

@@ -99,15 +99,16 @@ def _plain(v):
 # %% ../nbs/00_config.ipynb #8aacaa41
 _ARG_TYPES = {"int": int, "float": float, "str": str}
 
-def config_parser(cls, prog:str|None=None, description:str|None=None, required:Iterable[str]=()) -> argparse.ArgumentParser:
-    "An argument parser with one `--option` per field of the `Config` dataclass `cls`, documented by the field's comment."
+def config_parser(cls, prog:str|None=None, description:str|None=None,
+                  required:Iterable[str]=()) -> argparse.ArgumentParser:
+    "An argument parser with one `--option` per field of the dataclass `cls`, documented by the field's comment."
     parser, docs = argparse.ArgumentParser(prog=prog, description=description or cls.__doc__), docments(cls, full=True)
     for f in dataclasses.fields(cls):
         anno = str(docs[f.name]["anno"]).replace(" ", "").removesuffix("|None")
         kwargs = dict(help=docs[f.name]["docment"], required=f.name in required)
         if anno == "list": kwargs["nargs"] = "+"
         elif anno in _ARG_TYPES: kwargs["type"] = _ARG_TYPES[anno]
-        else: raise TypeError(f"{cls.__name__}.{f.name} has type {anno}, which config_parser cannot read from a command line")
+        else: raise TypeError(f"{cls.__name__}.{f.name} has type {anno}, which config_parser cannot read from the command line")
         if f.default is not dataclasses.MISSING: kwargs["default"] = f.default
         parser.add_argument("--" + f.name.replace("_", "-"), **kwargs)
     return parser
@@ -116,7 +117,8 @@ def parse_config(cls, parser:argparse.ArgumentParser, argv:list[str]|None=None, 
     "Parse `argv` into `cls` (its own checks reported as command-line errors) and the options that are not its fields."
     args = vars(parser.parse_args(argv))
     names = {f.name for f in dataclasses.fields(cls)}
-    try: return cls(**{k: v for k, v in args.items() if k in names}, **fixed), {k: v for k, v in args.items() if k not in names}
+    mine, rest = {k: v for k, v in args.items() if k in names}, {k: v for k, v in args.items() if k not in names}
+    try: return cls(**mine, **fixed), rest
     except (TypeError, ValueError) as e: parser.error(str(e))
 
 # %% ../nbs/00_config.ipynb #b67a6fad
@@ -139,4 +141,5 @@ def row_batches(x, batch_size:int, device:torch.device|str|None=None):
     "Consecutive blocks of `batch_size` rows of `x` (array, memory map or tensor) as float32 tensors on `device`."
     check_positive("batch_size", batch_size, integer=True)
     for start in range(0, len(x), batch_size):
-        yield torch.as_tensor(np.array(x[start:start + batch_size], dtype=np.float32), device=device)  # a copy: memory maps are read-only
+        # np.array copies: memory maps are read-only
+        yield torch.as_tensor(np.array(x[start:start + batch_size], dtype=np.float32), device=device)

@@ -96,14 +96,15 @@ def retrieval_fidelity(sae:torch.nn.Module,
                        k:int=10,  # neighbours compared
                        query_rows:np.ndarray|None=None,  # positions of the queries in `corpus`, excluded from their own results
                        max_pairs:int=200_000, batch_size:int=4096, seed:int=0,
-                       reconstructed:np.ndarray|None=None,  # (n, d_in) `corpus` as the SAE reconstructs it, if known (`FeatureActivations.reconstruct`)
+                       reconstructed:np.ndarray|None=None,  # (n, d_in) `corpus` as the SAE reconstructs it, if known
                       ) -> dict:
     "Top-k neighbour overlap and Spearman correlation of cosines, original vs reconstructed."
     check_positive("k", k, integer=True)
     if k >= len(corpus): raise ValueError(f"k={k} must be smaller than the corpus ({len(corpus)} documents)")
     q, X = unit_rows(queries), unit_rows(corpus)
     if reconstructed is not None and np.shape(reconstructed) != np.shape(corpus):
-        raise ValueError(f"reconstructed has shape {np.shape(reconstructed)} but corpus {np.shape(corpus)}; pass the reconstruction of this corpus")
+        raise ValueError(f"reconstructed has shape {np.shape(reconstructed)} but corpus {np.shape(corpus)}; "
+                         "pass the reconstruction of this corpus")
     q_hat = unit_rows(_reconstruct(sae, queries, batch_size))
     X_hat = unit_rows(_reconstruct(sae, corpus, batch_size) if reconstructed is None else reconstructed)
     rng = np.random.default_rng(seed)

@@ -84,7 +84,7 @@ class FeatureActivations:
         return docs[order], vals[order]
 
     def reconstruct(self, sae:torch.nn.Module) -> np.ndarray:
-        "The documents as `sae` reconstructs them, f·W_dec + b_dec (n_docs, d_in), from the stored codes: no second encoding pass."
+        "The documents as `sae` reconstructs them, f·W_dec + b_dec (n_docs, d_in), from the stored codes."
         W_dec, b_dec = (t.detach().float().cpu().numpy() for t in (sae.W_dec, sae.b_dec))
         return np.asarray(self.csr @ W_dec) + b_dec
 

@@ -22,8 +22,8 @@ import matplotlib.pyplot as plt
 __all__ = ['auroc', 'auroc_rows', 'InterpretConfig', 'embed_strings', 'encoder_key', 'split_heldout', 'top_evidence',
            'detection_samples', 'keyword_rating', 'rating_buckets', 'greedy_clusters', 'reference_keywords',
            'phrase_analyzer', 'PhraseVocabulary', 'texts_fingerprint', 'build_vocabulary', 'feature_targets',
-           'rank_phrases', 'contrast_candidates', 'detection_auroc', 'interpret_features', 'save_interpretation',
-           'load_interpretation', 'plot_label_scores']
+           'rank_phrases', 'contrast_candidates', 'cover_phrases', 'detection_auroc', 'interpret_features',
+           'save_interpretation', 'load_interpretation', 'plot_label_scores']
 
 # %% ../nbs/08_interpret.ipynb #a2ffc0b5
 def auroc(scores:np.ndarray,  # (n,) any real scores, higher = more likely positive
@@ -52,7 +52,7 @@ def auroc_rows(pos:np.ndarray,  # (F, p) scores of each row's positives; NaN = m
 @dataclass
 class InterpretConfig(Config):
     "Options of `interpret_features`; every field can be overridden by keyword."
-    method: str = "fast"  # 'fast' (phrases nearest the feature), 'contrast' (phrases that separate its documents, then nearest) or 'reference' (the thesis's)
+    method: str = "fast"  # 'fast' (phrases nearest the feature), 'contrast' (phrases that separate and cover its documents, near it) or 'reference' (the thesis's)
     top_k: int = 10  # evidence: a feature's top-activating documents (zero activations never count)
     n_keywords: int = 5  # keywords kept per feature
     heldout_fraction: float = 0.2  # documents kept out of the evidence, used only to score labels
@@ -72,6 +72,7 @@ class InterpretConfig(Config):
     # contrast method
     min_phrase_docs: int = 2  # a candidate must occur in at least this many of the feature's firing evidence documents
     contrast_prior: float = 10.0  # α0, documents' worth of corpus-wide phrase rates that smooth the log-odds
+    contrast_negatives: int = 2000  # non-firing evidence documents sampled per feature to measure a phrase's spill
     # reference method (the thesis's values)
     kb_top_n: int = 5  # KeyBERT keywords per abstract
     kb_ngram_range: tuple = (1, 1)  # KeyBERT candidate lengths
@@ -83,7 +84,7 @@ class InterpretConfig(Config):
     def __post_init__(self):
         check_choice("method", self.method, ["fast", "contrast", "reference"])
         check_choice("target", self.target, ["auto", "centroid", "decoder", "both"])
-        for n in ("top_k", "n_keywords", "n_detect", "min_detect", "min_df", "max_features", "n_candidates", "kb_top_n", "n_pair_keywords", "min_phrase_docs"):
+        for n in ("top_k", "n_keywords", "n_detect", "min_detect", "min_df", "max_features", "n_candidates", "kb_top_n", "n_pair_keywords", "min_phrase_docs", "contrast_negatives"):
             check_positive(n, getattr(self, n), integer=True)
         if self.min_detect > self.n_detect: raise ValueError(f"min_detect ({self.min_detect}) must not exceed n_detect ({self.n_detect})")
         check_range("heldout_fraction", self.heldout_fraction, 0, 1, low_open=True, high_open=True)
@@ -280,11 +281,13 @@ def build_vocabulary(texts:Sequence[str],  # the corpus (or any texts to draw la
                      ngram_range:tuple=(1, 3), min_df:int=3, max_df:float=0.5, max_features:int=30000,
                      stop_words=ENGLISH_STOP_WORDS,
                      cache_dir:str|Path|None=None,  # folder for `vocab-<key>/`; None: no cache
-                     batch_size:int=256, progress:bool=True) -> PhraseVocabulary:
+                     batch_size:int=256,
+                     precision:str="fp32",  # how the phrases are embedded: see `sae_sbert.embed.fast_precision`
+                     progress:bool=True) -> PhraseVocabulary:
     "Embedded candidate phrases of `texts`, read from `cache_dir` when this corpus, encoder and options were done before."
     opts = dict(ngram_range=list(ngram_range), min_df=min_df, max_df=max_df, max_features=max_features,
                 stop_words=sorted(stop_words), token=_TOKEN.pattern)
-    meta = dict(corpus=texts_fingerprint(texts), encoder=encoder_key(encoder), n_texts=len(texts), **opts)
+    meta = dict(corpus=texts_fingerprint(texts), encoder=encoder_key(encoder), n_texts=len(texts), precision=precision, **opts)
     key = hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:16]
     folder = Path(cache_dir)/f"vocab-{key}" if cache_dir is not None else None
     analyze = phrase_analyzer(ngram_range, stop_words)
@@ -302,7 +305,7 @@ def build_vocabulary(texts:Sequence[str],  # the corpus (or any texts to draw la
     except ValueError as e: raise ValueError(f"no candidate phrases in {len(texts)} texts with min_df={min_df}, max_df={max_df} ({e})") from None
     phrases = cv.get_feature_names_out().tolist()
     step = 4096
-    embs = np.vstack([embed_strings(phrases[i:i + step], encoder, batch_size)
+    embs = np.vstack([embed_strings(phrases[i:i + step], encoder, batch_size, precision)
                       for i in tqdm(range(0, len(phrases), step), desc="embedding phrases", disable=not progress)])
     vocab = PhraseVocabulary(phrases, np.asarray(counts.sum(0)).ravel(), embs, counts, dict(meta, key=key, n_phrases=len(phrases)))
     if folder is not None:
@@ -335,31 +338,27 @@ def feature_targets(top_idx:np.ndarray,  # (F, k) evidence documents, -1 padded
 
 def rank_phrases(targets:np.ndarray,  # (F, d) unit targets
                  vocab:PhraseVocabulary, n_keywords:int=5, n_candidates:int=50, diversity:float=0.3, center:bool=True,
-                 candidates:np.ndarray|None=None,  # (F, C) the phrases each feature may choose from, -1 padded; None: its nearest `n_candidates`
                  chunk:int=512,  # features per matrix product; memory ~ chunk × n_phrases × 4 bytes
                 ) -> tuple[np.ndarray, np.ndarray]:
-    "Phrase indices (F, n) chosen by batched maximal marginal relevance (-1 when candidates ran out), and their cosines to the targets."
+    "Phrase indices (F, n) chosen by batched MMR among each target's `n_candidates` nearest, and their cosines."
     V = vocab.embeddings
     V = unit_rows(V - V.mean(0)) if center else V
     F = len(targets)
-    C = min(n_candidates, len(V)) if candidates is None else candidates.shape[1]
+    C = min(n_candidates, len(V))
     n = min(n_keywords, C)
     idx, scores = np.zeros((F, n), dtype=np.int64), np.zeros((F, n), dtype=np.float32)
     for s in range(0, F, chunk):
         T = np.asarray(targets[s:s + chunk], dtype=np.float32); f = len(T); ar = np.arange(f)
         sim = T @ V.T  # (f, n_phrases)
-        if candidates is None: cand = np.argpartition(-sim, C - 1, axis=1)[:, :C]  # (f, C) the C best, unordered
-        else: cand = np.maximum(candidates[s:s + chunk], 0)
+        cand = np.argpartition(-sim, C - 1, axis=1)[:, :C]  # (f, C) the C best, unordered
         rel = np.take_along_axis(sim, cand, 1)
-        if candidates is not None: rel[candidates[s:s + chunk] < 0] = -np.inf
         E = V[cand]  # (f, C, d)
         pair = np.einsum("fcd,fed->fce", E, E)  # (f, C, C)
         nearest, free = np.full((f, C), -np.inf, dtype=np.float32), np.ones((f, C), dtype=bool)
         for j in range(n):
             score = (1 - diversity) * rel - (diversity * nearest if j else 0)
             pick = np.where(free, score, -np.inf).argmax(1)
-            ok = free[ar, pick] & np.isfinite(rel[ar, pick])  # False once a feature's candidates are used up
-            idx[s + ar, j], scores[s + ar, j] = np.where(ok, cand[ar, pick], -1), np.where(ok, rel[ar, pick], np.nan)
+            idx[s + ar, j], scores[s + ar, j] = cand[ar, pick], rel[ar, pick]
             free[ar, pick] = False
             nearest = np.maximum(nearest, pair[ar, pick])
     return idx, scores
@@ -385,6 +384,39 @@ def contrast_candidates(acts:FeatureActivations, evidence:np.ndarray,  # documen
         best = np.argsort(-z, kind="stable")[:n_candidates]
         idx[f, :len(best)], z_out[f, :len(best)] = cols[best], z[best]
     return idx, z_out
+
+# %% ../nbs/08_interpret.ipynb #3b408e1b
+def cover_phrases(acts:FeatureActivations, evidence:np.ndarray,  # documents the labels may learn from
+                  vocab:PhraseVocabulary,
+                  candidates:np.ndarray,  # (F, C) phrase indices, -1 padded (`contrast_candidates`)
+                  targets:np.ndarray,  # (F, d) unit targets (`feature_targets`); zero rows: no label
+                  n_keywords:int=5, n_negatives:int=2000, center:bool=True,
+                  seed:int=0) -> tuple[np.ndarray, np.ndarray]:
+    "Per feature, up to `n_keywords` candidates chosen greedily to cover its firing documents, weighted by closeness; their cosines."
+    V = vocab.embeddings - vocab.embeddings.mean(0) if center else vocab.embeddings
+    X = vocab.doc_phrases[evidence].tocsr()  # (N, V) 0/1
+    fired = acts.csr[evidence].tocsc()
+    idx = np.full((acts.d_sae, n_keywords), -1, dtype=np.int64)
+    scores = np.full((acts.d_sae, n_keywords), np.nan, dtype=np.float32)
+    for f in np.flatnonzero((candidates >= 0).any(1) & targets.any(1)):
+        cand = candidates[f][candidates[f] >= 0]
+        firing = fired.indices[fired.indptr[f]:fired.indptr[f + 1]]
+        if not len(firing): continue
+        rng = np.random.default_rng([seed, f])
+        others = np.setdiff1d(np.arange(len(evidence)), firing)
+        others = rng.choice(others, min(n_negatives, len(others)), replace=False)
+        in_firing, in_others = X[firing][:, cand].toarray() > 0, X[others][:, cand].toarray() > 0
+        closeness = unit_rows(V[cand]) @ targets[f]
+        covered_firing, covered_others = np.zeros(len(firing), bool), np.zeros(len(others), bool)
+        for j in range(n_keywords):
+            spill = (in_others & ~covered_others[:, None]).mean(0) if len(others) else 0
+            gain = ((in_firing & ~covered_firing[:, None]).mean(0) - spill) * np.maximum(closeness, 0)
+            gain[np.isin(cand, idx[f, :j])] = -np.inf
+            best = int(np.argmax(gain))
+            if gain[best] <= 0: break
+            idx[f, j], scores[f, j] = cand[best], closeness[best]
+            covered_firing |= in_firing[:, best]; covered_others |= in_others[:, best]
+    return idx, scores
 
 # %% ../nbs/08_interpret.ipynb #1fd3968f
 def detection_auroc(label_vectors:np.ndarray,  # (F, d) one embedding per feature's name; zero rows = no name
@@ -439,8 +471,13 @@ def interpret_features(acts:FeatureActivations,  # sparse activations of the cor
         timing["vocabulary_s"] = time.perf_counter() - t0; t0 = time.perf_counter()
         target = cfg.target if cfg.target != "auto" else ("both" if decoder is not None else "centroid")
         T = feature_targets(top_idx[live], top_vals[live], embeddings, None if decoder is None else decoder[live], target, cfg.center)
-        candidates = contrast_candidates(acts, evidence, vocab, cfg.n_candidates, cfg.min_phrase_docs, cfg.contrast_prior)[0][live] if cfg.method == "contrast" else None
-        idx, sc = rank_phrases(T, vocab, cfg.n_keywords, cfg.n_candidates, cfg.diversity, cfg.center, candidates)
+        if cfg.method == "contrast":
+            targets = np.zeros((acts.d_sae, T.shape[1]), dtype=np.float32); targets[live] = T
+            candidates = contrast_candidates(acts, evidence, vocab, cfg.n_candidates, cfg.min_phrase_docs,
+                                             cfg.contrast_prior)[0]
+            idx, sc = (a[live] for a in cover_phrases(acts, evidence, vocab, candidates, targets, cfg.n_keywords,
+                                                      cfg.contrast_negatives, cfg.center, cfg.seed))
+        else: idx, sc = rank_phrases(T, vocab, cfg.n_keywords, cfg.n_candidates, cfg.diversity, cfg.center)
         keywords, label_vectors = [None] * acts.d_sae, np.zeros((acts.d_sae, embeddings.shape[1]), dtype=np.float32)
         for f, i, s in zip(np.flatnonzero(live), idx, sc):
             keywords[f] = [(vocab.phrases[j], float(v)) for j, v in zip(i, s) if j >= 0] or None
@@ -488,7 +525,8 @@ def load_interpretation(path:str|Path) -> pd.DataFrame:
     path = Path(path).with_suffix("")
     table = pd.read_parquet(path.with_suffix(".parquet"))
     table["keywords"] = table["keywords"].map(lambda s: [(k, float(v)) for k, v in json.loads(s)])
-    for c in {"top_docs", "top_activations", "top_snippets", "hard_negatives"} & set(table): table[c] = table[c].map(list)
+    for c in {"top_docs", "top_activations", "top_snippets", "hard_negatives"} & set(table):
+        table[c] = table[c].map(list)
     table.attrs = read_json(path.with_suffix(".json"))["meta"] if path.with_suffix(".json").exists() else {}
     return table
 

@@ -81,13 +81,14 @@ def bootstrap_auroc(pos:np.ndarray,  # (F, p) scores of each row's positives; Na
 
 # %% ../nbs/08a_judge.ipynb #8f51bd2b
 class EncoderJudge:
-    "Scores a document by the cosine between its embedding and the mean embedding of the label's phrases, in one sentence encoder's space."
+    "Scores a document by the cosine between its embedding and the mean embedding of the label's phrases, each centred on its kind's mean."
     def __init__(self, encoder,  # a SentenceTransformer, or a callable list[str] -> array
                  texts:Sequence[str],  # the corpus, so that documents can be embedded when first asked about
                  embeddings:np.ndarray|None=None,  # (n_docs, d) the corpus already embedded by this encoder, if it was
                  independent:bool=True,  # False for the encoder that chose the labels: its scores are not a fair test
-                 precision:str="fp32"):  # for a SentenceTransformer: see `sae_sbert.embed.fast_precision`
-        self.encoder, self.texts, self.independent, self.precision = encoder, texts, independent, precision
+                 precision:str="fp32",  # for a SentenceTransformer: see `sae_sbert.embed.fast_precision`
+                 center:bool=True):  # subtract the mean of the judged documents and of the judged phrases first
+        self.encoder, self.texts, self.independent, self.precision, self.center = encoder, texts, independent, precision, center
         self.phrases = _StringVectors(encoder, precision)
         self.doc_vectors = None if embeddings is None else unit_rows(embeddings)
         self.embedded = None if embeddings is None else np.ones(len(texts), dtype=bool)
@@ -103,13 +104,17 @@ class EncoderJudge:
         return self.doc_vectors
 
     def __call__(self, labels:Sequence, docs:np.ndarray) -> np.ndarray:
-        self.phrases.add(p for lab in labels if lab for p in lab)
-        D = self._documents(docs)
-        L = np.zeros((len(labels), D.shape[1]), dtype=np.float32)
-        for f, lab in enumerate(labels):
-            if lab: L[f] = self.phrases.matrix(lab).mean(0)
-        scores = np.einsum("fd,fnd->fn", unit_rows(L), D[np.maximum(docs, 0)])
-        return np.where((docs < 0) | ~L.any(1)[:, None], np.nan, scores)
+        phrases, asked = sorted({p for lab in labels if lab for p in lab}), np.unique(docs[docs >= 0])
+        if not phrases or not len(asked): return np.full(docs.shape, np.nan)
+        self.phrases.add(phrases)
+        D = self._documents(docs)[asked]
+        named = np.array([bool(lab) for lab in labels])
+        L = np.stack([self.phrases.matrix(lab).mean(0) if lab else np.zeros(D.shape[1], np.float32) for lab in labels])
+        if self.center:  # typical documents would otherwise sit close to every label
+            D, L = D - D.mean(0), np.where(named[:, None], L - self.phrases.matrix(phrases).mean(0), 0)
+        cosines = unit_rows(L) @ unit_rows(D).T  # (F, documents asked about)
+        scores = np.take_along_axis(cosines, np.searchsorted(asked, np.maximum(docs, 0)).clip(max=len(asked) - 1), 1)
+        return np.where((docs < 0) | ~named[:, None], np.nan, scores)
 
 # %% ../nbs/08a_judge.ipynb #2a440a36
 class LexicalJudge:

@@ -270,7 +270,7 @@ class JumpReLUSAE(SparseAutoencoder):
 
     @torch.no_grad()
     def firing_ceiling(self, train_x:torch.Tensor, chunk:int=4096) -> torch.Tensor:
-        "Per feature, the highest threshold at which it still fires on `calibration_min_fires` rows of `train_x` (its θ if it fires on fewer)."
+        "Per feature, the highest θ at which it still fires on `calibration_min_fires` rows of `train_x` (its θ if fewer)."
         k = min(self.calibration_min_fires, len(train_x))
         top = None  # (k, d_sae): the k largest pre-activations of each feature so far
         for rows in train_x.split(chunk):
@@ -281,7 +281,7 @@ class JumpReLUSAE(SparseAutoencoder):
 
     @torch.no_grad()
     def calibrate(self, x, target_l0=None, train_x=None):
-        "Scale all thresholds by one factor so that the mean L0 over inputs `x` is `target_l0`, but none above its `firing_ceiling` on `train_x`."
+        "Scale all thresholds by one factor so that the mean L0 over `x` is `target_l0`, none past its `firing_ceiling` on `train_x`."
         if target_l0 is None: return
         z, theta = self.pre_acts(x), self.threshold.clone()
         ceiling = self.firing_ceiling(train_x) if train_x is not None else torch.full_like(theta, math.inf)
