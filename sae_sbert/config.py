@@ -113,12 +113,12 @@ def config_parser(cls, prog:str|None=None, description:str|None=None,
         parser.add_argument("--" + f.name.replace("_", "-"), **kwargs)
     return parser
 
-def parse_config(cls, parser:argparse.ArgumentParser, argv:list[str]|None=None, **fixed) -> tuple[Any, dict]:
+def parse_config(cls, parser:argparse.ArgumentParser, argv:list[str]|None=None) -> tuple[Any, dict]:
     "Parse `argv` into `cls` (its own checks reported as command-line errors) and the options that are not its fields."
     args = vars(parser.parse_args(argv))
     names = {f.name for f in dataclasses.fields(cls)}
     mine, rest = {k: v for k, v in args.items() if k in names}, {k: v for k, v in args.items() if k not in names}
-    try: return cls(**mine, **fixed), rest
+    try: return cls(**mine), rest
     except (TypeError, ValueError) as e: parser.error(str(e))
 
 # %% ../nbs/00_config.ipynb #b67a6fad

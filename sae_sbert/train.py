@@ -270,8 +270,11 @@ def _finish(state:TrainState, rows:list, out_dir:Path|None, finished:bool) -> Tr
     store, tc = state.store, state.cfg
     sae = copy.deepcopy(state.sae).eval()
     held = store.val_indices() if store.n_val else np.random.default_rng(tc.seed + 1).permutation(store.train_indices())
-    train_rows = np.random.default_rng(tc.seed + 2).permutation(store.train_indices())[:CALIBRATION_TRAIN_ROWS]
-    sae.calibrate(store.read(held[:tc.init_rows]).to(state.device), tc.target_l0, train_x=store.read(np.sort(train_rows)).to(state.device))
+    train_x = None  # only a target L0 moves thresholds, and only then must features be kept firing
+    if tc.target_l0 is not None:
+        train_rows = np.random.default_rng(tc.seed + 2).permutation(store.train_indices())[:CALIBRATION_TRAIN_ROWS]
+        train_x = store.read(np.sort(train_rows)).to(state.device)
+    sae.calibrate(store.read(held[:tc.init_rows]).to(state.device), tc.target_l0, train_x=train_x)
     sae = sae.cpu().fold_input_scale(store.scale)  # works on raw embeddings now
     lam = float(state.sparsity_coefficient)
     validation = store.validation(scaled=False, max_rows=20_000)
