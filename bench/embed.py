@@ -13,7 +13,7 @@ import argparse, time
 from pathlib import Path
 import numpy as np, torch
 from sae_sbert.corpus import corpus_from_frame, read_table
-from sae_sbert.embed import _cpu_has_native_bf16, count_truncated, embed_texts, fast_precision, load_encoder
+from sae_sbert.encoder import _cpu_has_native_bf16, count_truncated, embed_texts, fast_precision, load_encoder
 
 DATA = Path(__file__).resolve().parents[2]/"shared"/"data"  # <repo>/../shared/data
 

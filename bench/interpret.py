@@ -14,9 +14,10 @@ import argparse, os, time
 from pathlib import Path
 import numpy as np, pandas as pd, scipy.sparse as sp
 from sae_sbert.corpus import shared_data_dir, read_table
-from sae_sbert.embed import load_encoder
+from sae_sbert.encoder import load_encoder
 from sae_sbert.features import FeatureActivations
-from sae_sbert.interpret import InterpretConfig, build_vocabulary, embed_strings, interpret_features
+from sae_sbert.interpret import InterpretConfig, interpret_features
+from sae_sbert.phrases import build_vocabulary, embed_strings
 
 
 def phrase_precisions(phrases:list[str], encoder, repeats:int=2) -> dict:

@@ -9,14 +9,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from .config import Config, check_positive, check_choice, check_range, config_parser, parse_config, write_json
 from .corpus import load_corpus, concat_corpora
-from .embed import load_encoder, embed_corpus, fast_precision, PRECISIONS
+from .encoder import load_encoder, fast_precision, PRECISIONS
+from .embed import embed_corpus
 from .store import ActivationStore
 from .sae import SAEConfig
 from .train import TrainConfig, train_sae, plot_training, plot_sparsity_fidelity
 from .evaluate import evaluate_sae, retrieval_fidelity, plot_feature_density
 from .features import feature_activations
-from .interpret import interpret_features, build_vocabulary, plot_label_scores
-from .judge import standard_judges, judge_samples, judge_labels, judge_summary, feature_scores, unexplained_share
+from .phrases import build_vocabulary
+from .interpret import interpret_features, plot_label_scores
+from .judge import (standard_judges, judge_samples, judge_labels, judge_summary, feature_scores,
+                             unexplained_share)
 from .report import write_report
 
 # %% auto #0
@@ -32,23 +35,27 @@ class PipelineConfig(Config):
     title_column: str|None = None  # prefix each text with its title
     limit: int|None = None  # at most this many texts per source
     model: str|None = None  # sentence-transformers model (default all-MiniLM-L6-v2, offline copy when needed)
-    precision: str = "auto"  # embedding path: 'auto' (the fastest with cosine >= 0.999 to fp32 here), 'fp32', 'bf16', 'fp16' or 'openvino'
+    # embedding path: 'auto' (the fastest with cosine >= 0.999 to fp32 here), 'fp32', 'bf16', 'fp16' or 'openvino'
+    precision: str = "auto"
     expansion: int = 16  # d_sae = expansion × embedding dimension
     target_l0: float|None = 32.0  # features firing per abstract; calibrated into a sparsity coefficient
     sparsity_coefficient: float|None = None  # set λ directly instead of a target L0
     steps: int = 300  # training steps
     batch_size: int = 1024  # vectors per training step
     method: str = "fast"  # labelling method: 'fast', 'contrast' or 'reference'
-    judge_model: str|None = None  # an independent sentence-transformers model (hub id or folder) that judges the labels too
+    # an independent sentence-transformers model (hub id or folder) that judges the labels too
+    judge_model: str|None = None
     device: str = "auto"  # 'auto', 'cpu', 'cuda', 'mps'
     seed: int = 0
 
     def __post_init__(self):
         if isinstance(self.data, str): self.data = [self.data]
         if not self.data: raise ValueError("data must name at least one preset, file or dataset id, e.g. data=['csLG']")
-        check_positive("expansion", self.expansion, integer=True); check_positive("steps", self.steps, integer=True)
+        check_positive("expansion", self.expansion, integer=True)
+        check_positive("steps", self.steps, integer=True)
         check_positive("batch_size", self.batch_size, integer=True)
-        check_choice("precision", self.precision, ["auto", *PRECISIONS]); check_choice("method", self.method, ["fast", "contrast", "reference"])
+        check_choice("precision", self.precision, ["auto", *PRECISIONS])
+        check_choice("method", self.method, ["fast", "contrast", "reference"])
         if self.target_l0 is None and self.sparsity_coefficient is None:
             raise ValueError("set target_l0 or sparsity_coefficient")
         if self.limit is not None: check_positive("limit", self.limit, integer=True)
@@ -61,19 +68,22 @@ def run_pipeline(cfg:PipelineConfig,
     "Run every stage and write the report; return the path of its index.html."
     out, timings = Path(cfg.out), {}
     def timed(name, fn, *args, **kwargs):
-        start = time.perf_counter(); result = fn(*args, **kwargs)
+        start = time.perf_counter()
+        result = fn(*args, **kwargs)
         timings[name] = round(time.perf_counter() - start, 2)
         print(f"[sae_sbert] {name}: {timings[name]:.1f}s")
         return result
 
-    corpus = timed("load corpus", lambda: concat_corpora(*[load_corpus(src, column=cfg.column, title_column=cfg.title_column,
-                                                                        limit=cfg.limit) for src in cfg.data]))
+    corpus = timed("load corpus", lambda: concat_corpora(
+        *[load_corpus(src, column=cfg.column, title_column=cfg.title_column, limit=cfg.limit) for src in cfg.data]))
     encoder = timed("load encoder", load_encoder, cfg.model)
-    precision = fast_precision(cfg.device if cfg.device != "auto" else None) if cfg.precision == "auto" else cfg.precision
+    precision = (fast_precision(cfg.device if cfg.device != "auto" else None) if cfg.precision == "auto"
+                 else cfg.precision)
     cache = timed("embed", embed_corpus, corpus, encoder, precision=precision)  # shared by every run on this corpus
     store = ActivationStore(cache, batch_size=cfg.batch_size, seed=cfg.seed)
     sae_cfg = SAEConfig(architecture="jumprelu", d_in=cache.dim, d_sae=cfg.expansion * cache.dim,
-                        embedding_model=cache.meta.get("model_name"), embedding_revision=cache.meta.get("model_revision"))
+                        embedding_model=cache.meta.get("model_name"),
+                        embedding_revision=cache.meta.get("model_revision"))
     train_cfg = TrainConfig(steps=cfg.steps, target_l0=cfg.target_l0, sparsity_coefficient=cfg.sparsity_coefficient,
                             device=cfg.device, seed=cfg.seed)
     result = timed("train", train_sae, sae_cfg, train_cfg, store, out/"sae", overwrite=overwrite)
@@ -83,17 +93,19 @@ def run_pipeline(cfg:PipelineConfig,
     test = store.test()  # raw vectors, checked for NaN/inf by the store
     evaluation = timed("evaluate", evaluate_sae, sae, test)
     acts = timed("feature activations", feature_activations, sae, cache)
-    fidelity = timed("retrieval fidelity", retrieval_fidelity, sae, test[:500], cache.embeddings, query_rows=test_rows[:500],
-                     reconstructed=acts.reconstruct(sae))
-    vocab = None if cfg.method == "reference" else timed("vocabulary", build_vocabulary, corpus.texts, encoder, cache_dir=cache.path,
-                                                                  precision=precision)
+    fidelity = timed("retrieval fidelity", retrieval_fidelity, sae, test[:500], cache.embeddings,
+                     query_rows=test_rows[:500], reconstructed=acts.reconstruct(sae))
+    vocab = None if cfg.method == "reference" else timed("vocabulary", build_vocabulary, corpus.texts, encoder,
+                                                         cache_dir=cache.path, precision=precision)
     table = timed(f"interpret ({cfg.method})", interpret_features, acts, corpus.texts, cache.embeddings, encoder,
                   decoder=sae.W_dec.detach().numpy(), heldout=test_rows, vocabulary=vocab, method=cfg.method)
 
-    judges = timed("load judges", standard_judges, corpus.texts, test_rows, cache.embeddings, encoder, cfg.judge_model, vocabulary=vocab)
+    judges = timed("load judges", standard_judges, corpus.texts, test_rows, cache.embeddings, encoder, cfg.judge_model,
+                   vocabulary=vocab)
     samples = timed("judge samples", judge_samples, acts, test_rows, cache.embeddings)
     scores = timed("judge labels", judge_labels, table, acts, cache.embeddings, test_rows, judges, samples=samples)
-    table = table.join(feature_scores(scores), on="feature").assign(hard_negatives=[r[r >= 0].tolist() for r in samples.hard_negatives])
+    table = table.join(feature_scores(scores), on="feature").assign(
+        hard_negatives=[r[r >= 0].tolist() for r in samples.hard_negatives])
     live = table[~table["dead"]]
     metrics = dict(**evaluation.metrics, split="test", **{f"retrieval_{k}": v for k, v in fidelity.items()},
                    n_documents=len(corpus), d_in=cache.dim, d_sae=sae_cfg.d_sae, target_l0=cfg.target_l0,
@@ -101,9 +113,12 @@ def run_pipeline(cfg:PipelineConfig,
                    dead_features=int(table["dead"].sum()), few_example_features=int(table["few_examples"].sum()),
                    judges=judge_summary(scores).to_dict("records"), unscored_labels=scores.attrs["unscored"],
                    unexplained_share={j: unexplained_share(acts, test_rows, scores, j) for j in judges},
-                   method=cfg.method, precision=precision, train_metrics=result.metrics, timings_s=timings, config=cfg.to_dict())
-    figures = dict(training=plot_training(result.log), density=plot_feature_density(acts.fire_rate, f"Feature density over all {acts.n_docs} documents"),
-                   sparsity_fidelity=plot_sparsity_fidelity(result.log, evaluation.metrics), label_scores=plot_label_scores(table))
+                   method=cfg.method, precision=precision, train_metrics=result.metrics, timings_s=timings,
+                   config=cfg.to_dict())
+    figures = dict(training=plot_training(result.log),
+                   density=plot_feature_density(acts.fire_rate, f"Feature density over all {acts.n_docs} documents"),
+                   sparsity_fidelity=plot_sparsity_fidelity(result.log, evaluation.metrics),
+                   label_scores=plot_label_scores(table))
     page = write_report(out/"report", metrics, table, corpus.texts, corpus.ids, figures,
                         title=f"sae_sbert: {', '.join(map(str, cfg.data))}", overwrite=overwrite or overwrite_report)
     print(f"[sae_sbert] report: {page}")
@@ -118,6 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true", help="retrain and replace the SAE in OUT/sae, and the report")
     return p
 
+# %% ../nbs/12_cli.ipynb #67d0e3a4
 def main(argv:list[str]|None=None):
     "Entry point of `sae_sbert_run`."
     cfg, flags = parse_config(PipelineConfig, _parser(), argv)

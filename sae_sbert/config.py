@@ -18,11 +18,13 @@ __all__ = ['check_positive', 'check_range', 'check_choice', 'atomic_write', 'wri
 def check_positive(name:str, value, integer:bool=False):
     "Fail unless `value` is a finite number > 0 (an `int` when `integer`)."
     kind = "an integer" if integer else "a number"
-    ok = isinstance(value, int) and not isinstance(value, bool) if integer else isinstance(value, (int, float)) and not isinstance(value, bool)
+    ok = (isinstance(value, int) and not isinstance(value, bool) if integer
+          else isinstance(value, (int, float)) and not isinstance(value, bool))
     if not ok or not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be {kind} > 0, got {value!r}")
     return value
 
+# %% ../nbs/00_config.ipynb #ccce2cc3
 def check_range(name:str, value, low:float, high:float, low_open:bool=False, high_open:bool=False):
     "Fail unless `low <= value <= high` (ends excluded when `*_open`)."
     lo, hi = ("(" if low_open else "["), (")" if high_open else "]")
@@ -31,6 +33,7 @@ def check_range(name:str, value, low:float, high:float, low_open:bool=False, hig
     if bad: raise ValueError(f"{name} must lie in {lo}{low}, {high}{hi}, got {value!r}")
     return value
 
+# %% ../nbs/00_config.ipynb #b1e61a82
 def check_choice(name:str, value, choices:Iterable):
     "Fail unless `value` is one of `choices`."
     choices = list(choices)
@@ -48,20 +51,31 @@ def atomic_write(path:str|Path, data:bytes|str, overwrite:bool=False) -> Path:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode() if isinstance(data, str) else data)
-            f.flush(); os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path
 
+# %% ../nbs/00_config.ipynb #5b243dbc
 def write_json(path:str|Path, obj, overwrite:bool=False) -> Path:
     "Write `obj` as indented JSON, atomically."
     return atomic_write(path, json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n", overwrite=overwrite)
 
+# %% ../nbs/00_config.ipynb #fd6090f3
 def read_json(path:str|Path):
     "Read a JSON file, saying which file was broken if it does not parse."
     try: return json.loads(Path(path).read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON ({e}); was it written completely?") from None
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path} is not valid JSON ({e}); was it written completely?") from None
+
+# %% ../nbs/00_config.ipynb #c7a86480
+def _plain(v):
+    if isinstance(v, tuple): return [_plain(o) for o in v]
+    if isinstance(v, Path): return str(v)
+    return v
 
 # %% ../nbs/00_config.ipynb #a3e6174c
 class Config:
@@ -91,33 +105,33 @@ class Config:
         "A copy with `changes` applied (and validated)."
         return dataclasses.replace(self, **changes)
 
-def _plain(v):
-    if isinstance(v, tuple): return [_plain(o) for o in v]
-    if isinstance(v, Path): return str(v)
-    return v
-
-# %% ../nbs/00_config.ipynb #8aacaa41
+# %% ../nbs/00_config.ipynb #485fea58
 _ARG_TYPES = {"int": int, "float": float, "str": str}
 
+# %% ../nbs/00_config.ipynb #8aacaa41
 def config_parser(cls, prog:str|None=None, description:str|None=None,
                   required:Iterable[str]=()) -> argparse.ArgumentParser:
     "An argument parser with one `--option` per field of the dataclass `cls`, documented by the field's comment."
-    parser, docs = argparse.ArgumentParser(prog=prog, description=description or cls.__doc__), docments(cls, full=True)
+    parser = argparse.ArgumentParser(prog=prog, description=description or cls.__doc__)
+    docs = docments(cls, full=True)
     for f in dataclasses.fields(cls):
         anno = str(docs[f.name]["anno"]).replace(" ", "").removesuffix("|None")
         kwargs = dict(help=docs[f.name]["docment"], required=f.name in required)
         if anno == "list": kwargs["nargs"] = "+"
         elif anno in _ARG_TYPES: kwargs["type"] = _ARG_TYPES[anno]
-        else: raise TypeError(f"{cls.__name__}.{f.name} has type {anno}, which config_parser cannot read from the command line")
+        else: raise TypeError(f"{cls.__name__}.{f.name} has type {anno}, "
+                              "which config_parser cannot read from the command line")
         if f.default is not dataclasses.MISSING: kwargs["default"] = f.default
         parser.add_argument("--" + f.name.replace("_", "-"), **kwargs)
     return parser
 
+# %% ../nbs/00_config.ipynb #b6599031
 def parse_config(cls, parser:argparse.ArgumentParser, argv:list[str]|None=None) -> tuple[Any, dict]:
     "Parse `argv` into `cls` (its own checks reported as command-line errors) and the options that are not its fields."
     args = vars(parser.parse_args(argv))
     names = {f.name for f in dataclasses.fields(cls)}
-    mine, rest = {k: v for k, v in args.items() if k in names}, {k: v for k, v in args.items() if k not in names}
+    mine = {k: v for k, v in args.items() if k in names}
+    rest = {k: v for k, v in args.items() if k not in names}
     try: return cls(**mine), rest
     except (TypeError, ValueError) as e: parser.error(str(e))
 

@@ -28,7 +28,8 @@ class Corpus:
 
     def __post_init__(self):
         if len(self.ids) != len(self.texts):
-            raise ValueError(f"Corpus has {len(self.texts)} texts but {len(self.ids)} ids; they must match one to one")
+            raise ValueError(f"Corpus has {len(self.texts)} texts but {len(self.ids)} ids; "
+                             "they must match one to one")
         if self.meta is not None and len(self.meta) != len(self.texts):
             raise ValueError(f"Corpus meta has {len(self.meta)} rows but there are {len(self.texts)} texts")
         if self.meta is not None: self.meta = self.meta.reset_index(drop=True)
@@ -46,36 +47,49 @@ class Corpus:
     def fingerprint(self) -> str:
         "SHA-256 over ids and texts, in order."
         h = hashlib.sha256()
-        for i, t in zip(self.ids, self.texts): h.update(i.encode()); h.update(b"\x00"); h.update(t.encode()); h.update(b"\x01")
+        for i, t in zip(self.ids, self.texts):
+            h.update(i.encode())
+            h.update(b"\x00")
+            h.update(t.encode())
+            h.update(b"\x01")
         return h.hexdigest()
 
     def __repr__(self):
         cols = [] if self.meta is None else list(self.meta.columns)
-        return f"Corpus({len(self)} texts from {self.source!r}, meta columns {cols}, fingerprint {self.fingerprint[:12]})"
+        return (f"Corpus({len(self)} texts from {self.source!r}, meta columns {cols}, "
+                f"fingerprint {self.fingerprint[:12]})")
 
 # %% ../nbs/01_corpus.ipynb #5f81e394
 def _is_missing(v) -> bool:
     return v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA
 
+# %% ../nbs/01_corpus.ipynb #6208717e
 def clean_texts(values:Sequence, dedupe:bool=True) -> tuple[list[int], list[str], dict]:
     "Positions kept, their cleaned texts, and counts of what was dropped."
     bad = [i for i, v in enumerate(values) if not _is_missing(v) and not isinstance(v, str)]
     if bad:
         shown = ", ".join(f"#{i}: {type(values[i]).__name__} {values[i]!r:.40}" for i in bad[:3])
-        raise TypeError(f"{len(bad)} value(s) are not strings ({shown}); pass texts, or choose the text column with `column=`")
+        raise TypeError(f"{len(bad)} value(s) are not strings ({shown}); "
+                        "pass texts, or choose the text column with `column=`")
     keep, texts, seen, empty, dupes = [], [], set(), 0, 0
     for i, v in enumerate(values):
         t = "" if _is_missing(v) else " ".join(v.split())
-        if not t: empty += 1; continue
+        if not t:
+            empty += 1
+            continue
         if dedupe:
-            if t in seen: dupes += 1; continue
+            if t in seen:
+                dupes += 1
+                continue
             seen.add(t)
-        keep.append(i); texts.append(t)
+        keep.append(i)
+        texts.append(t)
     return keep, texts, dict(rows_read=len(values), dropped_empty=empty, dropped_duplicates=dupes, kept=len(texts))
 
 # %% ../nbs/01_corpus.ipynb #4991318c
 TEXT_COLUMNS = ("abstract", "text", "content", "body", "sentence", "document")
 
+# %% ../nbs/01_corpus.ipynb #5fbdeac8
 def _pick_column(df:pd.DataFrame, column:str|None, what:str="text") -> str:
     if column is not None:
         if column not in df.columns:
@@ -85,17 +99,22 @@ def _pick_column(df:pd.DataFrame, column:str|None, what:str="text") -> str:
         if c in df.columns: return c
     raise KeyError(f"could not guess the text column; pass column= with one of {list(df.columns)}")
 
+# %% ../nbs/01_corpus.ipynb #c96d4ca2
 def corpus_from_frame(df:pd.DataFrame, column:str|None=None, title_column:str|None=None, id_column:str|None="id",
-                      limit:int|None=None, shuffle:bool=False, seed:int=0, dedupe:bool=True, source:str="dataframe") -> Corpus:
+                      limit:int|None=None, shuffle:bool=False, seed:int=0, dedupe:bool=True,
+                      source:str="dataframe") -> Corpus:
     "Clean one text column of `df` into a `Corpus`, keeping the other columns as metadata."
     column = _pick_column(df, column)
     values = df[column].tolist()
     if title_column is not None:
         titles = df[_pick_column(df, title_column, "title")].tolist()
-        values = [v if _is_missing(t) or not isinstance(v, str) or not v.strip() else f"{str(t).strip().rstrip('.')}. {v}"
+        values = [v if _is_missing(t) or not isinstance(v, str) or not v.strip()
+                  else f"{str(t).strip().rstrip('.')}. {v}"
                   for t, v in zip(titles, values)]
     keep, texts, stats = clean_texts(values, dedupe=dedupe)
-    if not texts: raise ValueError(f"no texts left in {source!r} after dropping {stats['dropped_empty']} empty value(s) in column {column!r}")
+    if not texts:
+        raise ValueError(f"no texts left in {source!r} after dropping {stats['dropped_empty']} empty value(s) "
+                         f"in column {column!r}")
     order = np.arange(len(keep))
     if shuffle: order = np.random.default_rng(seed).permutation(len(keep))
     if limit is not None: order = order[:limit]
@@ -127,6 +146,7 @@ def read_table(path:str|Path) -> pd.DataFrame:
 # %% ../nbs/01_corpus.ipynb #b4459712
 HUB_HOST = "huggingface.co"
 
+# %% ../nbs/01_corpus.ipynb #6968d788
 def hub_reachable(host:str=HUB_HOST, port:int=443, timeout:float=3.0) -> bool:
     "Whether the Hugging Face Hub can be reached (False at once when `HF_HUB_OFFLINE` is set)."
     if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"): return False
@@ -134,6 +154,7 @@ def hub_reachable(host:str=HUB_HOST, port:int=443, timeout:float=3.0) -> bool:
         with socket.create_connection((host, port), timeout=timeout): return True
     except OSError: return False
 
+# %% ../nbs/01_corpus.ipynb #30c8590a
 def load_hub_frame(dataset_id:str, split:str="train", streaming:bool=False, limit:int|None=None,
                    shuffle:bool=False, seed:int=0, config:str|None=None) -> pd.DataFrame:
     "Load a Hugging Face dataset split as a DataFrame (streaming reads only what is needed)."
@@ -161,6 +182,7 @@ PRESETS = {
 # %% ../nbs/01_corpus.ipynb #bba5e248
 _SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json", ".parquet", ".pq", ".txt")
 
+# %% ../nbs/01_corpus.ipynb #c066eaed
 def load_corpus(source:str|Path|Sequence[str],  # preset name, local file, HF dataset id, or a list of texts
                 column:str|None=None,  # text column (guessed from common names when None)
                 title_column:str|None=None,  # when given, each text becomes "Title. Text"
@@ -174,9 +196,11 @@ def load_corpus(source:str|Path|Sequence[str],  # preset name, local file, HF da
                 ) -> Corpus:
     "Load and clean a corpus from any supported source ('study' and 'study-all' name the offline study corpora)."
     if isinstance(source, (list, tuple)):
-        return corpus_from_frame(pd.DataFrame({"text": list(source)}), "text", None, None, limit, shuffle, seed, dedupe, "list")
+        return corpus_from_frame(pd.DataFrame({"text": list(source)}), "text", None, None,
+                                 limit, shuffle, seed, dedupe, "list")
     if not isinstance(source, (str, Path)):
-        raise TypeError(f"source must be a preset name, a path, a dataset id or a list of texts, got {type(source).__name__}")
+        raise TypeError(f"source must be a preset name, a path, a dataset id or a list of texts, "
+                        f"got {type(source).__name__}")
     name = str(source)
     if Path(name).exists() or Path(name).suffix.lower() in _SUFFIXES:
         return corpus_from_frame(read_table(name), column, title_column, id_column, limit, shuffle, seed, dedupe, name)
@@ -187,10 +211,13 @@ def load_corpus(source:str|Path|Sequence[str],  # preset name, local file, HF da
         preset = PRESETS[name]
         column, id_column, name = column or preset["column"], id_column or preset["id_column"], preset["dataset_id"]
     elif "/" not in name:
-        raise ValueError(f"{name!r} is not a file, a preset ({', '.join(PRESETS)}) or a Hugging Face dataset id like 'user/dataset'")
-    # streaming reads only `limit` rows (cleaning may leave fewer); otherwise the whole split is read, cleaned, then limited
+        raise ValueError(f"{name!r} is not a file, a preset ({', '.join(PRESETS)}) "
+                         "or a Hugging Face dataset id like 'user/dataset'")
+    # streaming reads only `limit` rows (cleaning may leave fewer);
+    # otherwise the whole split is read, cleaned, then limited
     frame = load_hub_frame(name, split, streaming, limit if streaming else None, shuffle and streaming, seed)
-    return corpus_from_frame(frame, column, title_column, id_column, limit, False if streaming else shuffle, seed, dedupe, f"hf:{name}")
+    return corpus_from_frame(frame, column, title_column, id_column, limit, False if streaming else shuffle, seed,
+                             dedupe, f"hf:{name}")
 
 # %% ../nbs/01_corpus.ipynb #f94a644e
 def concat_corpora(*corpora:Corpus) -> Corpus:
@@ -205,8 +232,13 @@ def concat_corpora(*corpora:Corpus) -> Corpus:
         meta = (c.meta if c.meta is not None else pd.DataFrame(index=range(len(c)))).assign(source=c.source)
         keep = []
         for row, (i, t) in enumerate(zip(c.ids, c.texts)):
-            if t in seen: dupes += 1; continue
-            seen.add(t); keep.append(row); texts.append(t); ids.append(f"{stem}:{i}" if i in clash else i)
+            if t in seen:
+                dupes += 1
+                continue
+            seen.add(t)
+            keep.append(row)
+            texts.append(t)
+            ids.append(f"{stem}:{i}" if i in clash else i)
         metas.append(meta.iloc[keep])
     stats = dict(rows_read=sum(c.stats.get("rows_read", len(c)) for c in corpora), kept=len(texts),
                  dropped_empty=sum(c.stats.get("dropped_empty", 0) for c in corpora),
@@ -223,19 +255,22 @@ def shared_data_dir(start:str|Path|None=None) -> Path|None:
         if (p/"shared"/"data").is_dir(): return p/"shared"/"data"
     return None
 
-def sample_corpus(n:int|None=None, files:Sequence[str]=("arxiv_ml_sample", "arxiv_2007_sample"), seed:int=0) -> Corpus|None:
+# %% ../nbs/01_corpus.ipynb #56e70372
+def sample_corpus(n:int|None=None, files:Sequence[str]=("arxiv_ml_sample", "arxiv_2007_sample"),
+                  seed:int=0) -> Corpus|None:
     "Real arXiv abstracts from `shared_data_dir()` (None, with a visible message, when absent)."
     data = shared_data_dir()
     if data is None:
         print("SKIP: shared/data not found beside the repository; cells that need real abstracts are skipped")
         return None
     frames = [read_table(data/f"{f}.parquet").assign(file=f) for f in files]
-    return corpus_from_frame(pd.concat(frames, ignore_index=True), "abstract", limit=n, shuffle=n is not None, seed=seed,
-                             source=f"shared/data:{'+'.join(files)}")
+    return corpus_from_frame(pd.concat(frames, ignore_index=True), "abstract", limit=n, shuffle=n is not None,
+                             seed=seed, source=f"shared/data:{'+'.join(files)}")
 
 # %% ../nbs/01_corpus.ipynb #a6c3b697
 STUDY_FILES = dict(cs="arxiv_cs_2018_2026.parquet", astro="arxiv_astro_ph_2025.parquet")
 
+# %% ../nbs/01_corpus.ipynb #d94b9e36
 def study_corpus(full:bool=False,  # all ~108k abstracts instead of cs.LG + astro-ph (~35k)
                  data:str|Path|None=None,  # the folder holding STUDY_FILES; None: `shared_data_dir()`
                 ) -> Corpus:

@@ -21,6 +21,7 @@ class Evaluation:
     metrics: dict  # mse, fvu, explained_variance, cosine, l0, dead_fraction, dense_fraction, shrinkage, n_inputs
     fire_rate: np.ndarray  # (d_sae,) share of inputs on which each feature fires
 
+# %% ../nbs/04a_evaluate.ipynb #45b03451
 @torch.no_grad()
 def evaluate_sae(sae:torch.nn.Module,  # SAE with `encode` and `decode`, working on raw embeddings
                  embeddings,  # (n, d_in) raw vectors: array or tensor
@@ -53,7 +54,8 @@ def evaluate_sae(sae:torch.nn.Module,  # SAE with `encode` and `decode`, working
     return Evaluation(dict(mse=float(sq_err) / (n * d), fvu=fvu, explained_variance=1 - fvu, cosine=float(cos) / n,
                            l0=float(l0) / n, dead_fraction=float((fire_rate == 0).mean()),
                            dense_fraction=float((fire_rate > dense_rate).mean()),
-                           shrinkage=float(centred_sq_hat / centred_dot) if centred_dot > 0 else float("nan"), n_inputs=int(n)), fire_rate)
+                           shrinkage=float(centred_sq_hat / centred_dot) if centred_dot > 0 else float("nan"),
+                           n_inputs=int(n)), fire_rate)
 
 # %% ../nbs/04a_evaluate.ipynb #372fcfb1
 def pca_explained_variance(train, test,  # (n, d_in) raw vectors: fit on `train`, score on `test`
@@ -61,7 +63,8 @@ def pca_explained_variance(train, test,  # (n, d_in) raw vectors: fit on `train`
     "Held-out explained variance of PCA reconstructions with k components, for each k in `ks`."
     train, test = np.asarray(train, dtype=np.float64), np.asarray(test, dtype=np.float64)
     ks = sorted({int(k) for k in ks})
-    if not ks or ks[0] < 1 or ks[-1] > min(train.shape): raise ValueError(f"each k must lie in [1, {min(train.shape)}], got {ks}")
+    if not ks or ks[0] < 1 or ks[-1] > min(train.shape):
+        raise ValueError(f"each k must lie in [1, {min(train.shape)}], got {ks}")
     pca = PCA(n_components=ks[-1], svd_solver="full").fit(train)
     codes = pca.transform(test)  # (n_test, k_max)
     total = ((test - test.mean(0)) ** 2).sum()
@@ -79,22 +82,27 @@ def plot_feature_density(fire_rate:np.ndarray, title:str="Feature density") -> p
     fig, ax = plt.subplots(figsize=(6, 3.5))
     if len(live): ax.hist(np.log10(live), bins=50, color="tab:blue", alpha=0.8)
     ax.axvline(-1, color="tab:red", ls="--", lw=1, label="10% (dense above)")
-    ax.set_xlabel("log10(fire rate)  [fraction of documents]"); ax.set_ylabel("features")
+    ax.set_xlabel("log10(fire rate)  [fraction of documents]")
+    ax.set_ylabel("features")
     ax.set_title(f"{title}: {(fire_rate == 0).sum()} dead, {(fire_rate > 0.1).sum()} dense of {len(fire_rate)}")
-    ax.legend(); fig.tight_layout()
+    ax.legend()
+    fig.tight_layout()
     return fig
 
 # %% ../nbs/04a_evaluate.ipynb #d6cb2d84
 @torch.no_grad()
 def _reconstruct(sae, x:np.ndarray, batch_size:int) -> np.ndarray:
     device = next(sae.parameters()).device
-    return np.concatenate([sae.decode(sae.encode(b)).float().cpu().numpy() for b in row_batches(x, batch_size, device)])
+    return np.concatenate([sae.decode(sae.encode(b)).float().cpu().numpy()
+                           for b in row_batches(x, batch_size, device)])
 
+# %% ../nbs/04a_evaluate.ipynb #b6d9c9ab
 def retrieval_fidelity(sae:torch.nn.Module,
                        queries:np.ndarray,  # (n_q, d_in) raw query embeddings
                        corpus:np.ndarray,  # (n, d_in) raw corpus embeddings
                        k:int=10,  # neighbours compared
-                       query_rows:np.ndarray|None=None,  # positions of the queries in `corpus`, excluded from their own results
+                       # positions of the queries in `corpus`, excluded from their own results
+                       query_rows:np.ndarray|None=None,
                        max_pairs:int=200_000, batch_size:int=4096, seed:int=0,
                        reconstructed:np.ndarray|None=None,  # (n, d_in) `corpus` as the SAE reconstructs it, if known
                       ) -> dict:
@@ -121,6 +129,7 @@ def retrieval_fidelity(sae:torch.nn.Module,
         cols = rng.choice(len(X), size=(len(sims), min(per_query, len(X))), replace=True)
         o, r = np.take_along_axis(sims, cols, 1).ravel(), np.take_along_axis(sims_hat, cols, 1).ravel()
         keep = np.isfinite(o) & np.isfinite(r)
-        orig_pairs.append(o[keep]); rec_pairs.append(r[keep])
+        orig_pairs.append(o[keep])
+        rec_pairs.append(r[keep])
     rho = spearmanr(np.concatenate(orig_pairs), np.concatenate(rec_pairs)).statistic
     return dict(topk_overlap=float(np.mean(overlaps)), spearman=float(rho), k=k, n_queries=len(q))

@@ -20,14 +20,18 @@ def sae_fingerprint(sae:torch.nn.Module) -> str:
     "SHA-256 of the SAE's parameters and buffers, in name order."
     h = hashlib.sha256()
     for name, t in sorted(sae.state_dict().items()):
-        h.update(name.encode()); h.update(t.detach().cpu().contiguous().numpy().tobytes())
+        h.update(name.encode())
+        h.update(t.detach().cpu().contiguous().numpy().tobytes())
     return h.hexdigest()
 
+# %% ../nbs/07_features.ipynb #b448705a
 @torch.no_grad()
-def encode_sparse(sae:torch.nn.Module, embeddings:np.ndarray, batch_size:int=1024, progress:bool=True) -> sp.csr_matrix:
+def encode_sparse(sae:torch.nn.Module, embeddings:np.ndarray, batch_size:int=1024,
+                  progress:bool=True) -> sp.csr_matrix:
     "Encode raw embeddings (n, d_in) in batches into a CSR matrix (n, d_sae) of feature activations."
     device = next(sae.parameters()).device
-    was_training = sae.training; sae.eval()
+    was_training = sae.training
+    sae.eval()
     parts = []
     for x in tqdm(row_batches(embeddings, batch_size, device), total=math.ceil(len(embeddings) / batch_size),
                   desc="encoding features", disable=not progress):
@@ -99,7 +103,8 @@ class FeatureActivations:
 
     def coactivation(self) -> sp.csr_matrix:
         "Sparse (d_sae, d_sae) counts of documents on which two features fire together (diagonal: fire counts)."
-        fired = self.csr.copy(); fired.data = np.ones_like(fired.data)
+        fired = self.csr.copy()
+        fired.data = np.ones_like(fired.data)
         return (fired.T @ fired).tocsr().astype(np.int64)
 
 # %% ../nbs/07_features.ipynb #fd3f29f7
@@ -111,21 +116,25 @@ def _embeddings_key(embeddings) -> str:
     h.update(np.ascontiguousarray(np.asarray(embeddings[rows], dtype=np.float32)).tobytes())
     return h.hexdigest()
 
+# %% ../nbs/07_features.ipynb #9170b1e7
 def save_features(fa:FeatureActivations, path:str|Path, overwrite:bool=False) -> Path:
     "Write activations to `path` (.npz) and provenance beside it (.json), atomically."
     path = Path(path)
     import io
-    buf = io.BytesIO(); sp.save_npz(buf, fa.csr, compressed=False)
+    buf = io.BytesIO()
+    sp.save_npz(buf, fa.csr, compressed=False)
     atomic_write(path, buf.getvalue(), overwrite=overwrite)
     write_json(path.with_suffix(".json"), fa.meta, overwrite=overwrite)
     return path
 
+# %% ../nbs/07_features.ipynb #c8bf2d89
 def load_features(path:str|Path) -> FeatureActivations:
     "Read activations saved by `save_features`."
     path = Path(path)
     meta = read_json(path.with_suffix(".json")) if path.with_suffix(".json").exists() else {}
     return FeatureActivations(sp.load_npz(path), meta)
 
+# %% ../nbs/07_features.ipynb #fe976357
 def feature_activations(sae:torch.nn.Module,  # a trained SAE working on raw embeddings
                         embeddings,  # (n, d_in) array or an `EmbeddingCache`
                         cache_dir:str|Path|None=None,  # where to keep the .npz (the embedding cache folder by default)
@@ -138,7 +147,8 @@ def feature_activations(sae:torch.nn.Module,  # a trained SAE working on raw emb
     if path is not None and path.exists():
         fa = load_features(path)
         if fa.meta.get("embeddings") == meta["embeddings"]: return fa
-        raise ValueError(f"{path} holds activations of other embeddings than these; use another cache_dir or delete the file")
+        raise ValueError(f"{path} holds activations of other embeddings than these; "
+                         "use another cache_dir or delete the file")
     fa = FeatureActivations(encode_sparse(sae, embeddings, batch_size, progress), meta)
     if path is not None: save_features(fa, path)
     return fa

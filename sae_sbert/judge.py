@@ -10,7 +10,7 @@ import numpy as np, pandas as pd, scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, ENGLISH_STOP_WORDS
 from .config import check_positive, check_range, unit_rows
 from .features import FeatureActivations
-from .interpret import _StringVectors, _TOKEN, embed_strings, phrase_analyzer
+from .phrases import _StringVectors, _TOKEN, embed_strings, phrase_analyzer
 
 # %% auto #0
 __all__ = ['JudgeSamples', 'judge_samples', 'bootstrap_auroc', 'EncoderJudge', 'LexicalJudge', 'derange', 'label_phrases',
@@ -26,11 +26,13 @@ class JudgeSamples:
     @property
     def n_positives(self) -> np.ndarray: return (self.positives >= 0).sum(1)
 
+# %% ../nbs/08a_judge.ipynb #36cebad4
 def judge_samples(acts:FeatureActivations,
                   rows:np.ndarray,  # the held-out documents to draw from
                   embeddings:np.ndarray,  # (n_docs, d) the corpus embeddings, to find hard negatives
                   n:int=50, seed:int=0, chunk:int=512) -> JudgeSamples:
-    "Per feature, among `rows`: up to `n` firing documents spread over its activation quantiles, as many random and as many hard non-firing ones."
+    ("Per feature, among `rows`: up to `n` firing documents spread over its activation quantiles, "
+     "as many random and as many hard non-firing ones.")
     check_positive("n", n, integer=True)
     rows = np.unique(np.asarray(rows, dtype=np.int64))
     sub = FeatureActivations(acts.csr[rows])
@@ -40,13 +42,15 @@ def judge_samples(acts:FeatureActivations,
     for s in range(0, len(live), chunk):
         feats = live[s:s + chunk]
         picks = [sub.quantile_sample(f, n, seed) for f in feats]
-        sims = E @ unit_rows(np.stack([E[p].mean(0) for p in picks])).T  # (n_rows, chunk): closeness to each feature's positives
+        # (n_rows, chunk): closeness to each feature's positives
+        sims = E @ unit_rows(np.stack([E[p].mean(0) for p in picks])).T
         for j, (f, p) in enumerate(zip(feats, picks)):
             firing = csc.indices[csc.indptr[f]:csc.indptr[f + 1]]
             m = min(len(p), len(rows) - len(firing))  # as many negatives of each kind as positives
             if m == 0: continue
             if m < len(p): p = p[np.linspace(0, len(p) - 1, m).round().astype(int)]
-            other = np.ones(len(rows), dtype=bool); other[firing] = False
+            other = np.ones(len(rows), dtype=bool)
+            other[firing] = False
             pos[f, :m], hard[f, :m] = rows[p], rows[np.argpartition(-np.where(other, sims[:, j], -np.inf), m - 1)[:m]]
             rand[f, :m] = rows[rng.choice(np.flatnonzero(other), m, replace=False)]
     return JudgeSamples(pos, rand, hard)
@@ -54,9 +58,12 @@ def judge_samples(acts:FeatureActivations,
 # %% ../nbs/08a_judge.ipynb #8d1d2f29
 def bootstrap_auroc(pos:np.ndarray,  # (F, p) scores of each row's positives; NaN = missing
                     neg:np.ndarray,  # (F, q) scores of each row's negatives; NaN = missing
-                    n_boot:int=200, level:float=0.95, seed:int=0, chunk:int=1024) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    "Per row: AUROC (ties count one half) and the `level` percentile interval of a Poisson bootstrap over positives and negatives."
-    check_positive("n_boot", n_boot, integer=True); check_range("level", level, 0, 1, low_open=True, high_open=True)
+                    n_boot:int=200, level:float=0.95, seed:int=0,
+                    chunk:int=1024) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ("Per row: AUROC (ties count one half) and the `level` percentile interval of a Poisson bootstrap "
+     "over positives and negatives.")
+    check_positive("n_boot", n_boot, integer=True)
+    check_range("level", level, 0, 1, low_open=True, high_open=True)
     pos, neg = np.asarray(pos, dtype=np.float64), np.asarray(neg, dtype=np.float64)
     rng = np.random.default_rng(seed)
     w_pos = rng.poisson(1.0, (n_boot, pos.shape[1])).astype(np.float32)
@@ -81,14 +88,16 @@ def bootstrap_auroc(pos:np.ndarray,  # (F, p) scores of each row's positives; Na
 
 # %% ../nbs/08a_judge.ipynb #8f51bd2b
 class EncoderJudge:
-    "Scores a document by the cosine between its embedding and the mean embedding of the label's phrases, each centred on its kind's mean."
+    ("Scores a document by the cosine between its embedding and the mean embedding of the label's phrases, "
+     "each centred on its kind's mean.")
     def __init__(self, encoder,  # a SentenceTransformer, or a callable list[str] -> array
                  texts:Sequence[str],  # the corpus, so that documents can be embedded when first asked about
                  embeddings:np.ndarray|None=None,  # (n_docs, d) the corpus already embedded by this encoder, if it was
                  independent:bool=True,  # False for the encoder that chose the labels: its scores are not a fair test
-                 precision:str="fp32",  # for a SentenceTransformer: see `sae_sbert.embed.fast_precision`
+                 precision:str="fp32",  # for a SentenceTransformer: see `sae_sbert.encoder.fast_precision`
                  center:bool=True):  # subtract the mean of the judged documents and of the judged phrases first
-        self.encoder, self.texts, self.independent, self.precision, self.center = encoder, texts, independent, precision, center
+        self.encoder, self.texts, self.independent, self.precision, self.center = (
+            encoder, texts, independent, precision, center)
         self.phrases = _StringVectors(encoder, precision)
         self.doc_vectors = None if embeddings is None else unit_rows(embeddings)
         self.embedded = None if embeddings is None else np.ones(len(texts), dtype=bool)
@@ -96,10 +105,12 @@ class EncoderJudge:
     def _documents(self, docs:np.ndarray) -> np.ndarray:
         "Unit embeddings of the corpus, embedding the documents in `docs` that were not yet."
         if self.embedded is None: self.embedded = np.zeros(len(self.texts), dtype=bool)
-        new = np.unique(docs[docs >= 0]); new = new[~self.embedded[new]]
+        new = np.unique(docs[docs >= 0])
+        new = new[~self.embedded[new]]
         if len(new):
             vecs = embed_strings([self.texts[i] for i in new], self.encoder, precision=self.precision)
-            if self.doc_vectors is None: self.doc_vectors = np.zeros((len(self.texts), vecs.shape[1]), dtype=np.float32)
+            if self.doc_vectors is None:
+                self.doc_vectors = np.zeros((len(self.texts), vecs.shape[1]), dtype=np.float32)
             self.doc_vectors[new], self.embedded[new] = vecs, True
         return self.doc_vectors
 
@@ -124,7 +135,8 @@ class LexicalJudge:
                  rows:np.ndarray,  # the documents it will be asked about (IDF is computed over them)
                  ngram_range:tuple=(1, 3), stop_words=ENGLISH_STOP_WORDS):
         self.rows = np.unique(np.asarray(rows, dtype=np.int64))
-        self.position = np.full(len(texts), -1, dtype=np.int64); self.position[self.rows] = np.arange(len(self.rows))
+        self.position = np.full(len(texts), -1, dtype=np.int64)
+        self.position[self.rows] = np.arange(len(self.rows))
         cv = CountVectorizer(analyzer=phrase_analyzer(ngram_range, stop_words), binary=True, dtype=np.float32)
         X = cv.fit_transform([texts[i] for i in self.rows]).tocsc()
         idf = np.log((1 + len(self.rows)) / (1 + np.diff(X.indptr))) + 1
@@ -137,18 +149,21 @@ class LexicalJudge:
     def __call__(self, labels:Sequence, docs:np.ndarray) -> np.ndarray:
         asked = docs[docs >= 0]
         if (self.position[asked] < 0).any():
-            raise ValueError(f"LexicalJudge was asked about {int((self.position[asked] < 0).sum())} documents outside the rows it was built on; build it on those rows")
+            raise ValueError(f"LexicalJudge was asked about {int((self.position[asked] < 0).sum())} documents "
+                             "outside the rows it was built on; build it on those rows")
         scores = np.full(docs.shape, np.nan)
         for f, lab in enumerate(labels):
             if not lab: continue
             cols = [c for c in map(self.column, lab) if c >= 0]
             have = docs[f] >= 0
-            scores[f, have] = np.asarray(self.weights[self.position[docs[f, have]]][:, cols].sum(1)).ravel() if cols else 0.0
+            scores[f, have] = (np.asarray(self.weights[self.position[docs[f, have]]][:, cols].sum(1)).ravel()
+                               if cols else 0.0)
         return scores
 
 # %% ../nbs/08a_judge.ipynb #f9bf4721
 def derange(labels:Sequence, seed:int=0) -> list:
-    "The labels moved among the labelled features along one random cycle: none keeps its own (a shuffled-label baseline)."
+    ("The labels moved among the labelled features along one random cycle: none keeps its own "
+     "(a shuffled-label baseline).")
     have = np.flatnonzero([bool(lab) for lab in labels])
     out = [None] * len(labels)
     if len(have) < 2: return out
@@ -162,18 +177,23 @@ def label_phrases(table:pd.DataFrame) -> dict[str, list]:
     return {"title": [[t] if isinstance(t, str) and t else None for t in table["label"]],
             "keywords": [[k for k, _ in kws] or None for kws in table["keywords"]]}
 
-def judge_labels(table:pd.DataFrame,  # `interpret_features` output, one row per feature
-                 acts:FeatureActivations, embeddings:np.ndarray,
-                 rows:np.ndarray,  # held-out documents: never evidence for the labels
-                 judges:dict,  # name -> judge (`EncoderJudge`, `LexicalJudge`, or any (labels, docs) -> scores)
-                 n:int=50, min_positives:int=10, n_boot:int=200, seed:int=0,
-                 samples:JudgeSamples|None=None,  # drawn already (from `rows`), e.g. to show the hard negatives beside the scores
-                ) -> pd.DataFrame:
+# %% ../nbs/08a_judge.ipynb #9fe46f4b
+def judge_labels(
+    table:pd.DataFrame,  # `interpret_features` output, one row per feature
+    acts:FeatureActivations, embeddings:np.ndarray,
+    rows:np.ndarray,  # held-out documents: never evidence for the labels
+    judges:dict,  # name -> judge (`EncoderJudge`, `LexicalJudge`, or any (labels, docs) -> scores)
+    n:int=50, min_positives:int=10, n_boot:int=200, seed:int=0,
+    samples:JudgeSamples|None=None,  # drawn already (from `rows`), e.g. to show the hard negatives beside the scores
+) -> pd.DataFrame:
     "Per scored feature, judge, part, negatives and real or shuffled labels: the AUROC with its bootstrap interval."
-    if len(table) != acts.d_sae: raise ValueError(f"the table has {len(table)} rows but acts has {acts.d_sae} features; pass interpret_features' full table")
+    if len(table) != acts.d_sae:
+        raise ValueError(f"the table has {len(table)} rows but acts has {acts.d_sae} features; "
+                         "pass interpret_features' full table")
     if samples is None: samples = judge_samples(acts, rows, embeddings, n, seed)
     scored = samples.n_positives >= min_positives
-    docs = np.concatenate([samples.positives, samples.random_negatives, samples.hard_negatives], axis=1)  # one judge call per label set
+    # one judge call per label set
+    docs = np.concatenate([samples.positives, samples.random_negatives, samples.hard_negatives], axis=1)
     width = samples.positives.shape[1]
     parts = []
     for judge_name, judge in judges.items():
@@ -183,58 +203,71 @@ def judge_labels(table:pd.DataFrame,  # `interpret_features` output, one row per
                 for negatives, neg in (("random", random_neg), ("hard", hard_neg)):
                     auc, low, high = bootstrap_auroc(pos, neg, n_boot, seed=seed)
                     keep = scored & ~np.isnan(auc)
-                    parts.append(pd.DataFrame(dict(feature=np.flatnonzero(keep), judge=judge_name, part=part, negatives=negatives, labels=kind,
-                                                   auroc=auc[keep], low=low[keep], high=high[keep], n_positives=samples.n_positives[keep],
-                                                   independent=bool(getattr(judge, "independent", True)))))
+                    parts.append(pd.DataFrame(dict(
+                        feature=np.flatnonzero(keep), judge=judge_name, part=part, negatives=negatives, labels=kind,
+                        auroc=auc[keep], low=low[keep], high=high[keep], n_positives=samples.n_positives[keep],
+                        independent=bool(getattr(judge, "independent", True)))))
     out = pd.concat(parts, ignore_index=True)
     labelled = table["label"].notna().to_numpy()
     out.attrs = dict(n=n, min_positives=min_positives, n_boot=n_boot, n_rows=int(len(np.unique(rows))),
                      labelled=int(labelled.sum()), unscored=int((labelled & ~scored).sum()))
     return out
 
+# %% ../nbs/08a_judge.ipynb #55b0b379
 def _median_interval(x:np.ndarray, n_boot:int=1000, seed:int=0) -> tuple[float, float]:
     "95 % bootstrap interval of the median of `x`."
     idx = np.random.default_rng(seed).integers(len(x), size=(n_boot, len(x)))
     return tuple(np.quantile(np.median(x[idx], 1), [0.025, 0.975]))
 
+# %% ../nbs/08a_judge.ipynb #daad9e25
 def judge_summary(scores:pd.DataFrame, clean_at:float=0.8) -> pd.DataFrame:
-    "Per judge, part and negatives: features scored, median AUROC with its 95 % interval over features, shuffled median, share clean."
+    ("Per judge, part and negatives: features scored, median AUROC with its 95 % interval over features, "
+     "shuffled median, share clean.")
     keys = ["judge", "part", "negatives"]
     shuffled = scores[scores["labels"] == "shuffled"].groupby(keys)["auroc"].median()
     rows = []
     for key, g in scores[scores["labels"] == "real"].groupby(keys, sort=False):
         low, high = _median_interval(g["auroc"].to_numpy())
-        rows.append(dict(zip(keys, key), independent=bool(g["independent"].iloc[0]), features=len(g), median_auroc=g["auroc"].median(),
-                         median_low=low, median_high=high, shuffled_median=shuffled.get(key, np.nan), clean_share=float((g["low"] >= clean_at).mean())))
+        rows.append(dict(zip(keys, key), independent=bool(g["independent"].iloc[0]), features=len(g),
+                         median_auroc=g["auroc"].median(), median_low=low, median_high=high,
+                         shuffled_median=shuffled.get(key, np.nan), clean_share=float((g["low"] >= clean_at).mean())))
     return pd.DataFrame(rows)
 
+# %% ../nbs/08a_judge.ipynb #c2aa41d0
 def feature_scores(scores:pd.DataFrame, part:str="keywords", negatives:str="hard") -> pd.DataFrame:
-    "One row per scored feature: each judge's AUROC and interval for the real labels' `part` against `negatives` (columns '<judge>_auroc', '_low', '_high')."
+    ("One row per scored feature: each judge's AUROC and interval for the real labels' `part` against `negatives` "
+     "(columns '<judge>_auroc', '_low', '_high').")
     sel = scores[(scores["part"] == part) & (scores["negatives"] == negatives) & (scores["labels"] == "real")]
     wide = sel.pivot(index="feature", columns="judge", values=["auroc", "low", "high"])
     wide.columns = [f"{judge}_{value}" for value, judge in wide.columns]
     return wide[[f"{j}_{v}" for j in sel["judge"].unique() for v in ("auroc", "low", "high")]]
 
+# %% ../nbs/08a_judge.ipynb #c9f74885
 def unexplained_share(acts:FeatureActivations, rows:np.ndarray, scores:pd.DataFrame, judge:str, part:str="keywords",
                       negatives:str="hard", clean_at:float=0.8) -> float:
-    "Share of documents `rows` on which no active feature has a label that `judge` finds clean (interval at or above `clean_at`)."
-    sel = scores[(scores["judge"] == judge) & (scores["part"] == part) & (scores["negatives"] == negatives) & (scores["labels"] == "real")]
-    if len(scores) and judge not in set(scores["judge"]): raise ValueError(f"no scores by judge {judge!r}; judges here: {sorted(scores['judge'].unique())}")
-    clean = np.zeros(acts.d_sae, dtype=bool); clean[sel["feature"][sel["low"] >= clean_at]] = True
+    ("Share of documents `rows` on which no active feature has a label that `judge` finds clean "
+     "(interval at or above `clean_at`).")
+    sel = scores[(scores["judge"] == judge) & (scores["part"] == part) & (scores["negatives"] == negatives)
+                 & (scores["labels"] == "real")]
+    if len(scores) and judge not in set(scores["judge"]):
+        raise ValueError(f"no scores by judge {judge!r}; judges here: {sorted(scores['judge'].unique())}")
+    clean = np.zeros(acts.d_sae, dtype=bool)
+    clean[sel["feature"][sel["low"] >= clean_at]] = True
     return float(1 - (np.asarray(acts.csr[np.unique(rows)][:, clean].getnnz(1)) > 0).mean())
 
 # %% ../nbs/08a_judge.ipynb #a44b4f61
-def standard_judges(texts:Sequence[str], rows:np.ndarray, embeddings:np.ndarray,
-                    encoder,  # the corpus encoder: the one that chose the labels
-                    judge_model:str|None=None,  # an independent sentence-transformers model: hub id or folder
-                    precision:str|None=None,  # for the judge model; None: `fast_precision()` on the CPU
-                    vocabulary=None,  # a `PhraseVocabulary` embedded by `encoder`: the corpus judge reuses its phrase vectors
-                   ) -> dict:
+def standard_judges(
+    texts:Sequence[str], rows:np.ndarray, embeddings:np.ndarray,
+    encoder,  # the corpus encoder: the one that chose the labels
+    judge_model:str|None=None,  # an independent sentence-transformers model: hub id or folder
+    precision:str|None=None,  # for the judge model; None: `fast_precision()` on the CPU
+    vocabulary=None,  # a `PhraseVocabulary` embedded by `encoder`: the corpus judge reuses its phrase vectors
+) -> dict:
     "The judges: 'corpus' (not independent), 'lexical', and 'judge' (`judge_model`) when given."
     judges = dict(corpus=EncoderJudge(encoder, texts, embeddings, independent=False), lexical=LexicalJudge(texts, rows))
     if vocabulary is not None: judges["corpus"].phrases.update(zip(vocabulary.phrases, vocabulary.embeddings))
     if judge_model is not None:
-        from sae_sbert.embed import load_encoder, fast_precision
+        from sae_sbert.encoder import load_encoder, fast_precision
         model = load_encoder(judge_model, device="cpu" if precision in (None, "openvino") else None)
         judges["judge"] = EncoderJudge(model, texts, precision=precision or fast_precision("cpu"))
     return judges

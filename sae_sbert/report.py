@@ -23,51 +23,64 @@ details{border-bottom:1px solid #eee;padding:6px 0}summary{cursor:pointer}
 .flag{color:#b35900;font-size:90%}.doc{margin:4px 0 4px 1.5em;font-size:92%;color:#444}
 .score{font-variant-numeric:tabular-nums;color:#555}"""
 
+# %% ../nbs/10_report.ipynb #0c7da115
 def _fmt(v) -> str:
     if isinstance(v, float): return "–" if math.isnan(v) else f"{v:.4g}"
     return html.escape(str(v))
 
+# %% ../nbs/10_report.ipynb #29be69b2
 def _judged(row) -> str:
     "Each judge's AUROC with its interval, from the row's '<judge>_auroc', '_low', '_high' columns."
     judges = [k[:-len("_auroc")] for k in row if k.endswith("_auroc") and k != "detection_auroc"]
-    shown = [f"{html.escape(j)} {_fmt(row[f'{j}_auroc'])} [{_fmt(row[f'{j}_low'])}, {_fmt(row[f'{j}_high'])}]" for j in judges
-             if isinstance(row[f"{j}_auroc"], float) and not math.isnan(row[f"{j}_auroc"])]
+    shown = [f"{html.escape(j)} {_fmt(row[f'{j}_auroc'])} [{_fmt(row[f'{j}_low'])}, {_fmt(row[f'{j}_high'])}]"
+             for j in judges if isinstance(row[f"{j}_auroc"], float) and not math.isnan(row[f"{j}_auroc"])]
     return f'<div class="score">judges (keywords vs hard negatives): {" · ".join(shown)}</div>' if shown else ""
 
+# %% ../nbs/10_report.ipynb #871c94b3
 def _doc(d:int, texts:Sequence[str], ids:Sequence[str], snippet:int) -> str:
-    return f'<div class="doc">[{html.escape(str(ids[d]))}] {html.escape(texts[d][:snippet])}{"…" if len(texts[d]) > snippet else ""}</div>'
+    return (f'<div class="doc">[{html.escape(str(ids[d]))}] {html.escape(texts[d][:snippet])}'
+            f'{"…" if len(texts[d]) > snippet else ""}</div>')
 
+# %% ../nbs/10_report.ipynb #918c7be7
 def _feature_entry(row, texts:Sequence[str], ids:Sequence[str], n_docs:int, snippet:int) -> str:
-    kws = " ".join(f'<span class="kw">{html.escape(str(k))} <span class="score">{s:.2f}</span></span>' for k, s in row["keywords"])
+    kws = " ".join(f'<span class="kw">{html.escape(str(k))} <span class="score">{s:.2f}</span></span>'
+                   for k, s in row["keywords"])
     flags = []
     if row.get("few_examples", False): flags.append("fires on few documents: label from limited evidence")
     if row.get("fire_rate", 0) > 0.1: flags.append("dense (fires on >10% of documents)")
     head = (f'<b>#{row["feature"]}</b> {html.escape(str(row["label"]))} — AUROC {_fmt(row["detection_auroc"])}, '
-            f'fires on {row["fire_rate"]:.2%}' + (f', rating {_fmt(row["rating"])} ({_fmt(row["bucket"])})' if "rating" in row else ""))
+            f'fires on {row["fire_rate"]:.2%}'
+            + (f', rating {_fmt(row["rating"])} ({_fmt(row["bucket"])})' if "rating" in row else ""))
     docs = "".join(_doc(d, texts, ids, snippet) for d in list(row.get("top_docs", []))[:n_docs])
     hard = [d for d in list(row.get("hard_negatives", None) or []) if d >= 0][:n_docs]
-    hard = ("<div><i>Close, but it does not fire:</i></div>" + "".join(_doc(d, texts, ids, snippet) for d in hard)) if hard else ""
+    hard = ("<div><i>Close, but it does not fire:</i></div>" + "".join(_doc(d, texts, ids, snippet) for d in hard)
+            if hard else "")
     return (f"<details><summary>{head}</summary><div>{kws}</div>" + _judged(row)
             + "".join(f'<div class="flag">⚑ {f}</div>' for f in flags) + docs + hard + "</details>")
 
+# %% ../nbs/10_report.ipynb #e1c85e84
 def _judges_table(judges:list[dict]) -> str:
     "The judges' summary: one row per judge, part and kind of negatives."
-    cols = ["judge", "independent", "part", "negatives", "features", "median_auroc", "median_low", "median_high", "shuffled_median", "clean_share"]
+    cols = ["judge", "independent", "part", "negatives", "features", "median_auroc", "median_low", "median_high",
+            "shuffled_median", "clean_share"]
     head = "".join(f"<th>{c.replace('_', ' ')}</th>" for c in cols)
     body = "".join("<tr>" + "".join(f"<td>{_fmt(r.get(c))}</td>" for c in cols) + "</tr>" for r in judges)
     return f"<h2>Label judges</h2><table class='metrics'><tr>{head}</tr>{body}</table>"
 
+# %% ../nbs/10_report.ipynb #899861e1
 def render_html(table:pd.DataFrame,  # one row per feature (see above)
                 metrics:dict,  # scalar run metrics
                 texts:Sequence[str], ids:Sequence[str],  # the corpus, for top abstracts
                 images:Sequence[str]=(),  # plot file names, relative to the page
                 title:str="sae_sbert run report", n_docs:int=3, snippet:int=400) -> str:
     "The report page as an HTML string."
-    rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{_fmt(v)}</td></tr>" for k, v in metrics.items() if not isinstance(v, (dict, list)))
+    rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{_fmt(v)}</td></tr>" for k, v in metrics.items()
+                   if not isinstance(v, (dict, list)))
     live = table[~table["dead"]].sort_values("detection_auroc", ascending=False, na_position="last")
     dead = table[table["dead"]]["feature"].tolist()
     entries = "\n".join(_feature_entry(r, texts, ids, n_docs, snippet) for r in live.to_dict("records"))
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<style>{_CSS}</style></head><body>"
             f"<h1>{html.escape(title)}</h1><h2>Metrics</h2><table class='metrics'>{rows}</table>"
             + (_judges_table(metrics["judges"]) if metrics.get("judges") else "")
             + "".join(f"<img src='{html.escape(i)}' alt='{html.escape(i)}'>" for i in images)
@@ -76,7 +89,8 @@ def render_html(table:pd.DataFrame,  # one row per feature (see above)
 
 # %% ../nbs/10_report.ipynb #255fea98
 def write_report(out_dir:str|Path, metrics:dict, table:pd.DataFrame, texts:Sequence[str], ids:Sequence[str],
-                 figures:dict[str, plt.Figure]|None=None, title:str="sae_sbert run report", overwrite:bool=False) -> Path:
+                 figures:dict[str, plt.Figure]|None=None, title:str="sae_sbert run report",
+                 overwrite:bool=False) -> Path:
     "Write metrics.json, plots, the feature table and index.html into `out_dir`; return the page's path."
     out = Path(out_dir)
     if (out/"index.html").exists() and not overwrite:
@@ -84,7 +98,8 @@ def write_report(out_dir:str|Path, metrics:dict, table:pd.DataFrame, texts:Seque
     out.mkdir(parents=True, exist_ok=True)
     images = []
     for name, fig in (figures or {}).items():
-        fig.savefig(out/f"{name}.png", dpi=110, bbox_inches="tight"); plt.close(fig)
+        fig.savefig(out/f"{name}.png", dpi=110, bbox_inches="tight")
+        plt.close(fig)
         images.append(f"{name}.png")
     write_json(out/"metrics.json", metrics, overwrite=True)
     save_interpretation(table, out/"features", overwrite=True)  # the table's own format: features.parquet and .json

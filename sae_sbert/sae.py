@@ -22,8 +22,11 @@ __all__ = ['ARCHITECTURES', 'SPARSITY_MODES', 'INIT_FIRE_FACTOR', 'SAE_CLASSES',
 
 # %% ../nbs/04_sae.ipynb #faf25e09
 ARCHITECTURES = ("jumprelu", "topk", "batchtopk", "relu")
+
+# %% ../nbs/04_sae.ipynb #3ed99351
 SPARSITY_MODES = ("tanh", "step")
 
+# %% ../nbs/04_sae.ipynb #c5d28473
 @dataclass
 class SAEConfig(Config):
     "Architecture, hyper-parameters and provenance of a sparse autoencoder (saved as `cfg.json`)."
@@ -47,7 +50,8 @@ class SAEConfig(Config):
         check_choice("architecture", self.architecture, ARCHITECTURES)
         check_choice("sparsity_mode", self.sparsity_mode, SPARSITY_MODES)
         check_positive("k", self.k, integer=True)
-        if self.architecture in ("topk", "batchtopk") and self.k > self.d_sae: raise ValueError(f"k must lie in [1, d_sae={self.d_sae}], got {self.k}; lower k or widen the SAE")
+        if self.architecture in ("topk", "batchtopk") and self.k > self.d_sae:
+            raise ValueError(f"k must lie in [1, d_sae={self.d_sae}], got {self.k}; lower k or widen the SAE")
         for name in ("bandwidth", "init_threshold"):
             if getattr(self, name) is not None: check_positive(name, getattr(self, name))
         check_positive("tanh_scale", self.tanh_scale)
@@ -71,15 +75,18 @@ def rectangle(u:torch.Tensor) -> torch.Tensor:
     "The rectangle kernel K(u) = 1[|u| < 1/2], in `u`'s dtype."
     return ((u > -0.5) & (u < 0.5)).to(u.dtype)
 
+# %% ../nbs/04_sae.ipynb #311c7b4f
 def _per_feature(t:torch.Tensor, like:torch.Tensor) -> torch.Tensor:
     "Sum a (..., d_sae) gradient over the leading dims to the threshold's shape."
     return t.reshape(-1, t.shape[-1]).sum(0).reshape(like.shape)
 
+# %% ../nbs/04_sae.ipynb #edbf6267
 class JumpReLUFunction(torch.autograd.Function):
     "z·H(z−θ), with ∂/∂z = H(z−θ) and the rectangle-kernel pseudo-derivative −(θ/ε)K((z−θ)/ε) in θ."
     @staticmethod
     def forward(ctx, z, theta, bandwidth:float):
-        ctx.save_for_backward(z, theta); ctx.bandwidth = bandwidth
+        ctx.save_for_backward(z, theta)
+        ctx.bandwidth = bandwidth
         return z * (z > theta).to(z.dtype)
 
     @staticmethod
@@ -90,11 +97,13 @@ class JumpReLUFunction(torch.autograd.Function):
         grad_theta = -(theta / eps) * rectangle((z - theta) / eps) * grad_out
         return grad_z, _per_feature(grad_theta, theta), None
 
+# %% ../nbs/04_sae.ipynb #d0d0e81b
 class StepFunction(torch.autograd.Function):
     "H(z−θ), with no gradient to z and the pseudo-derivative −(1/ε)K((z−θ)/ε) in θ."
     @staticmethod
     def forward(ctx, z, theta, bandwidth:float):
-        ctx.save_for_backward(z, theta); ctx.bandwidth = bandwidth
+        ctx.save_for_backward(z, theta)
+        ctx.bandwidth = bandwidth
         return (z > theta).to(z.dtype)
 
     @staticmethod
@@ -111,6 +120,7 @@ class SAEOutput(NamedTuple):
     features: torch.Tensor  # (batch, d_sae) sparse, non-negative activations
     pre_acts: torch.Tensor  # (batch, d_sae) z = x W_enc + b_enc
 
+# %% ../nbs/04_sae.ipynb #6136b154
 class SparseAutoencoder(nn.Module):
     "Base class: parameters, encode/decode/forward, losses, decoder norms and save/load."
     unit_norm_decoder = True  # whether training keeps ‖W_dec,i‖ = 1
@@ -129,24 +139,9 @@ class SparseAutoencoder(nn.Module):
         self.b_enc = nn.Parameter(torch.zeros(cfg.d_sae))
         self.b_dec = nn.Parameter(torch.zeros(cfg.d_in))
 
-    def pre_acts(self, x:torch.Tensor) -> torch.Tensor:
-        "z = x W_enc + b_enc, (batch, d_sae)."
-        if x.shape[-1] != self.cfg.d_in:
-            raise ValueError(f"inputs have {x.shape[-1]} dimensions but this SAE expects d_in={self.cfg.d_in}; "
-                             f"were they embedded with another model than {self.cfg.embedding_model or 'the one it was trained on'}?")
-        return (x @ self.W_enc + self.b_enc).to(self.b_enc.dtype)  # the weights' fp32 under autocast, for θ to compare
-
     def activate(self, z:torch.Tensor) -> torch.Tensor:
         "Sparse features from pre-activations (architecture-specific)."
         raise NotImplementedError
-
-    def encode(self, x:torch.Tensor) -> torch.Tensor:
-        "Sparse features (batch, d_sae) of inputs (batch, d_in)."
-        return self.activate(self.pre_acts(x))
-
-    def decode(self, f:torch.Tensor) -> torch.Tensor:
-        "Reconstruction (batch, d_in) from features (batch, d_sae)."
-        return f @ self.W_dec + self.b_dec
 
     def forward(self, x:torch.Tensor) -> SAEOutput:
         "Reconstruction, features and pre-activations of `x`."
@@ -157,18 +152,6 @@ class SparseAutoencoder(nn.Module):
     def penalties(self, x, out:SAEOutput, sparsity_coefficient, dead_mask, aux_coefficient:float) -> dict:
         "Architecture-specific loss terms, already weighted."
         return {}
-
-    def losses(self, x:torch.Tensor,
-               sparsity_coefficient:float|torch.Tensor=0.0,  # λ (jumprelu, relu); a tensor avoids host syncs
-               dead_mask:torch.Tensor|None=None,  # (d_sae,) bool, features that have not fired lately (AuxK)
-               aux_coefficient:float=1/32,  # weight of the AuxK loss (topk, batchtopk)
-               ) -> tuple[SAEOutput, dict]:
-        "Forward pass and the loss terms: `mse`, the penalties, and their sum `loss`."
-        out = self(x)
-        parts = {"mse": ((x - out.x_hat) ** 2).sum(-1).mean()}
-        parts.update(self.penalties(x, out, sparsity_coefficient, dead_mask, aux_coefficient))
-        parts["loss"] = sum(parts.values())
-        return out, parts
 
     def sparsity_defaults(self) -> tuple[float, float]:
         "(λ, share of the run over which λ warms up from 0) when the trainer is not given them."
@@ -187,22 +170,6 @@ class SparseAutoencoder(nn.Module):
         "Architecture-specific numbers worth logging, as 0-d tensors."
         return {}
 
-    def decoder_norms(self) -> torch.Tensor:
-        "‖W_dec,i‖ for each feature, (d_sae,)."
-        return self.W_dec.norm(dim=1)
-
-    @torch.no_grad()
-    def normalize_decoder(self):
-        "Rescale decoder rows to unit norm."
-        self.W_dec /= self.W_dec.norm(dim=1, keepdim=True).clamp_min(1e-12)
-
-    @torch.no_grad()
-    def remove_parallel_decoder_grad(self):
-        "Drop the part of each decoder row's gradient that would only change its norm."
-        if self.W_dec.grad is None: return
-        unit = self.W_dec / self.W_dec.norm(dim=1, keepdim=True).clamp_min(1e-12)
-        self.W_dec.grad -= (self.W_dec.grad * unit).sum(1, keepdim=True) * unit
-
     def prepare_gradients(self):
         "Before the optimiser step: keep unit decoder rows at unit length to first order."
         if self.unit_norm_decoder: self.remove_parallel_decoder_grad()
@@ -211,13 +178,73 @@ class SparseAutoencoder(nn.Module):
         "After the optimiser step: put the parameters back where they must be."
         if self.unit_norm_decoder: self.normalize_decoder()
 
+# %% ../nbs/04_sae.ipynb #b26b8d3f
+@patch
+def pre_acts(self:SparseAutoencoder, x:torch.Tensor) -> torch.Tensor:
+    "z = x W_enc + b_enc, (batch, d_sae)."
+    if x.shape[-1] != self.cfg.d_in:
+        raise ValueError(f"inputs have {x.shape[-1]} dimensions but this SAE expects d_in={self.cfg.d_in}; "
+                         f"were they embedded with another model than "
+                         f"{self.cfg.embedding_model or 'the one it was trained on'}?")
+    return (x @ self.W_enc + self.b_enc).to(self.b_enc.dtype)  # the weights' fp32 under autocast, for θ to compare
+
+# %% ../nbs/04_sae.ipynb #d599db63
+@patch
+def encode(self:SparseAutoencoder, x:torch.Tensor) -> torch.Tensor:
+    "Sparse features (batch, d_sae) of inputs (batch, d_in)."
+    return self.activate(self.pre_acts(x))
+
+# %% ../nbs/04_sae.ipynb #4c9eca8a
+@patch
+def decode(self:SparseAutoencoder, f:torch.Tensor) -> torch.Tensor:
+    "Reconstruction (batch, d_in) from features (batch, d_sae)."
+    return f @ self.W_dec + self.b_dec
+
+# %% ../nbs/04_sae.ipynb #32f43fa0
+@patch
+def losses(self:SparseAutoencoder, x:torch.Tensor,
+           sparsity_coefficient:float|torch.Tensor=0.0,  # λ (jumprelu, relu); a tensor avoids host syncs
+           dead_mask:torch.Tensor|None=None,  # (d_sae,) bool, features that have not fired lately (AuxK)
+           aux_coefficient:float=1/32,  # weight of the AuxK loss (topk, batchtopk)
+           ) -> tuple[SAEOutput, dict]:
+    "Forward pass and the loss terms: `mse`, the penalties, and their sum `loss`."
+    out = self(x)
+    parts = {"mse": ((x - out.x_hat) ** 2).sum(-1).mean()}
+    parts.update(self.penalties(x, out, sparsity_coefficient, dead_mask, aux_coefficient))
+    parts["loss"] = sum(parts.values())
+    return out, parts
+
+# %% ../nbs/04_sae.ipynb #22225b91
+@patch
+def decoder_norms(self:SparseAutoencoder) -> torch.Tensor:
+    "‖W_dec,i‖ for each feature, (d_sae,)."
+    return self.W_dec.norm(dim=1)
+
+# %% ../nbs/04_sae.ipynb #9de483b4
+@patch
+@torch.no_grad()
+def normalize_decoder(self:SparseAutoencoder):
+    "Rescale decoder rows to unit norm."
+    self.W_dec /= self.W_dec.norm(dim=1, keepdim=True).clamp_min(1e-12)
+
+# %% ../nbs/04_sae.ipynb #162d7e23
+@patch
+@torch.no_grad()
+def remove_parallel_decoder_grad(self:SparseAutoencoder):
+    "Drop the part of each decoder row's gradient that would only change its norm."
+    if self.W_dec.grad is None: return
+    unit = self.W_dec / self.W_dec.norm(dim=1, keepdim=True).clamp_min(1e-12)
+    self.W_dec.grad -= (self.W_dec.grad * unit).sum(1, keepdim=True) * unit
+
 # %% ../nbs/04_sae.ipynb #8bcf55aa
 @patch
 @torch.no_grad()
 def fold_input_scale(self:SparseAutoencoder, scale:float) -> SparseAutoencoder:
     "Make an SAE trained on `scale`·x work on raw x (in place); records the scale in `cfg.input_scale`."
     check_positive("scale", scale)
-    self.W_enc *= scale; self.W_dec /= scale; self.b_dec /= scale
+    self.W_enc *= scale
+    self.W_dec /= scale
+    self.b_dec /= scale
     self.cfg = self.cfg.replace(input_scale=self.cfg.input_scale * scale)
     return self
 
@@ -227,7 +254,9 @@ def _scatter_topk(values:torch.Tensor, k:int) -> torch.Tensor:
     top, idx = values.topk(k, dim=-1, sorted=False)
     return torch.zeros_like(values).scatter(-1, idx, F.relu(top))
 
-def auxk_loss(sae:SparseAutoencoder, x:torch.Tensor, out:SAEOutput, dead_mask:torch.Tensor|None, coefficient:float) -> dict:
+# %% ../nbs/04_sae.ipynb #e83a26c6
+def auxk_loss(sae:SparseAutoencoder, x:torch.Tensor, out:SAEOutput, dead_mask:torch.Tensor|None,
+              coefficient:float) -> dict:
     "Gao et al.'s AuxK: dead features' top pre-activations reconstruct the residual."
     if dead_mask is None or coefficient == 0: return {}
     k_aux = min(max(sae.cfg.d_in // 2, 1), sae.cfg.d_sae)
@@ -239,6 +268,7 @@ def auxk_loss(sae:SparseAutoencoder, x:torch.Tensor, out:SAEOutput, dead_mask:to
 # %% ../nbs/04_sae.ipynb #39668439
 INIT_FIRE_FACTOR = 3  # features fire on INIT_FIRE_FACTOR × target_l0 / d_sae of inputs at the start
 
+# %% ../nbs/04_sae.ipynb #a07d3a29
 @torch.no_grad()
 def start_firing(sae:SparseAutoencoder, x:torch.Tensor, target_l0:float, at:torch.Tensor|float):
     "Set b_enc so that each feature's pre-activation clears `at` on INIT_FIRE_FACTOR·target_l0/d_sae of the inputs `x`."
@@ -247,6 +277,7 @@ def start_firing(sae:SparseAutoencoder, x:torch.Tensor, target_l0:float, at:torc
     rank = min(len(x), max(1, math.ceil((1 - rate) * len(x))))
     sae.b_enc.copy_(at - z.kthvalue(rank, dim=0).values)
 
+# %% ../nbs/04_sae.ipynb #001bdf1a
 class JumpReLUSAE(SparseAutoencoder):
     "JumpReLU SAE: f = z·H(z−θ) with a learned threshold θ > 0 per feature (a raw fp32 parameter)."
     extra_tensors = ("threshold",)
@@ -270,7 +301,8 @@ class JumpReLUSAE(SparseAutoencoder):
 
     @torch.no_grad()
     def firing_ceiling(self, train_x:torch.Tensor, chunk:int=4096) -> torch.Tensor:
-        "Per feature, the highest θ at which it still fires on `calibration_min_fires` rows of `train_x` (its θ if fewer)."
+        ("Per feature, the highest θ at which it still fires on `calibration_min_fires` rows of `train_x` "
+         "(its θ if fewer).")
         k = min(self.calibration_min_fires, len(train_x))
         top = None  # (k, d_sae): the k largest pre-activations of each feature so far
         for rows in train_x.split(chunk):
@@ -281,7 +313,8 @@ class JumpReLUSAE(SparseAutoencoder):
 
     @torch.no_grad()
     def calibrate(self, x, target_l0=None, train_x=None):
-        "Scale all thresholds by one factor so that the mean L0 over `x` is `target_l0`, none past its `firing_ceiling` on `train_x`."
+        ("Scale all thresholds by one factor so that the mean L0 over `x` is `target_l0`, "
+         "none past its `firing_ceiling` on `train_x`.")
         if target_l0 is None: return
         z, theta = self.pre_acts(x), self.threshold.clone()
         ceiling = self.firing_ceiling(train_x) if train_x is not None else torch.full_like(theta, math.inf)
@@ -324,6 +357,7 @@ class TopKSAE(SparseAutoencoder):
     def penalties(self, x, out, sparsity_coefficient, dead_mask, aux_coefficient):
         return auxk_loss(self, x, out, dead_mask, aux_coefficient)
 
+# %% ../nbs/04_sae.ipynb #481b1029
 class BatchTopKSAE(SparseAutoencoder):
     "BatchTopK SAE: the k·batch largest activations of a training batch; a global threshold at inference."
     fixed_l0, extra_tensors = True, ("threshold",)
@@ -359,6 +393,7 @@ class BatchTopKSAE(SparseAutoencoder):
     def penalties(self, x, out, sparsity_coefficient, dead_mask, aux_coefficient):
         return auxk_loss(self, x, out, dead_mask, aux_coefficient)
 
+# %% ../nbs/04_sae.ipynb #5a061f41
 class ReLUSAE(SparseAutoencoder):
     "ReLU SAE with the L1 penalty λ·Σ f_i‖W_dec,i‖."
     default_lr = 4e-3
@@ -370,21 +405,46 @@ class ReLUSAE(SparseAutoencoder):
     def penalties(self, x, out, sparsity_coefficient, dead_mask, aux_coefficient):
         return {"sparsity": sparsity_coefficient * (out.features * self.decoder_norms()).sum(-1).mean()}
 
+# %% ../nbs/04_sae.ipynb #cc470d35
 SAE_CLASSES = dict(jumprelu=JumpReLUSAE, topk=TopKSAE, batchtopk=BatchTopKSAE, relu=ReLUSAE)
 
+# %% ../nbs/04_sae.ipynb #27a91930
 def create_sae(cfg:SAEConfig, seed:int|None=None) -> SparseAutoencoder:
     "A freshly initialised SAE of `cfg.architecture`."
     return SAE_CLASSES[cfg.architecture](cfg, seed)
 
 # %% ../nbs/04_sae.ipynb #b6a2bf60
-CFG_NAME, WEIGHTS_NAME = "cfg.json", "sae_weights.safetensors"
-_SAELENS_KEYS = {"apply_b_dec_to_input", "normalize_activations", "dtype", "device"}  # written for SAELens, ignored here
+CFG_NAME = "cfg.json"
 
+# %% ../nbs/04_sae.ipynb #af666e00
+WEIGHTS_NAME = "sae_weights.safetensors"
+
+# %% ../nbs/04_sae.ipynb #335f01e3
 def _saved_tensors(sae:SparseAutoencoder) -> dict:
     "The tensors in the SAELens layout."
     names = ("W_enc", "b_enc", "W_dec", "b_dec", *sae.extra_tensors)
     return {k: getattr(sae, k).detach().float().cpu().contiguous() for k in names}
 
+# %% ../nbs/04_sae.ipynb #7511df1e
+@patch
+def save(self:SparseAutoencoder, path:str|Path, overwrite:bool=False) -> Path:
+    "Write `cfg.json` and `sae_weights.safetensors` into folder `path`."
+    path = Path(path)
+    existing = [p.name for p in (path / CFG_NAME, path / WEIGHTS_NAME) if p.exists()]
+    if existing and not overwrite:
+        raise FileExistsError(f"{path} already holds {existing}; pass overwrite=True to replace them")
+    cfg = self.cfg.replace(bandwidth=self.cfg.eps, init_threshold=self.cfg.theta0).to_dict()
+    cfg.update(apply_b_dec_to_input=False, normalize_activations="none", dtype="float32")
+    atomic_write(path / WEIGHTS_NAME, safetensors.torch.save(_saved_tensors(self), metadata={"format": "pt"}),
+                 overwrite=True)
+    write_json(path / CFG_NAME, cfg, overwrite=True)
+    return path
+
+# %% ../nbs/04_sae.ipynb #8f22cdf8
+# keys written for SAELens, ignored here
+_SAELENS_KEYS = {"apply_b_dec_to_input", "normalize_activations", "dtype", "device"}
+
+# %% ../nbs/04_sae.ipynb #f79529e4
 @torch.no_grad()
 def _load_tensors(sae:SparseAutoencoder, tensors:dict, source:str):
     expected = _saved_tensors(sae)
@@ -398,27 +458,16 @@ def _load_tensors(sae:SparseAutoencoder, tensors:dict, source:str):
                              f"(d_in={sae.cfg.d_in}, d_sae={sae.cfg.d_sae}) needs {tuple(want.shape)}")
     for k in expected: getattr(sae, k).copy_(tensors[k])
 
-# %% ../nbs/04_sae.ipynb #7511df1e
-@patch
-def save(self:SparseAutoencoder, path:str|Path, overwrite:bool=False) -> Path:
-    "Write `cfg.json` and `sae_weights.safetensors` into folder `path`."
-    path = Path(path)
-    existing = [p.name for p in (path / CFG_NAME, path / WEIGHTS_NAME) if p.exists()]
-    if existing and not overwrite: raise FileExistsError(f"{path} already holds {existing}; pass overwrite=True to replace them")
-    cfg = self.cfg.replace(bandwidth=self.cfg.eps, init_threshold=self.cfg.theta0).to_dict()
-    cfg.update(apply_b_dec_to_input=False, normalize_activations="none", dtype="float32")
-    atomic_write(path / WEIGHTS_NAME, safetensors.torch.save(_saved_tensors(self), metadata={"format": "pt"}), overwrite=True)
-    write_json(path / CFG_NAME, cfg, overwrite=True)
-    return path
-
 # %% ../nbs/04_sae.ipynb #ceeb1ad2
 def _read_weights(path:Path) -> dict:
-    if not path.exists(): raise FileNotFoundError(f"{path} is missing; an SAE folder needs {CFG_NAME} and {WEIGHTS_NAME}")
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing; an SAE folder needs {CFG_NAME} and {WEIGHTS_NAME}")
     try: return safetensors.torch.load(path.read_bytes())
     except Exception as e:
         raise ValueError(f"{path} could not be read as safetensors ({e}); the file is truncated or corrupt, "
                          "save or download the SAE again") from None
 
+# %% ../nbs/04_sae.ipynb #7aa56392
 def _resolve(path_or_hub_id:str|Path, revision:str|None) -> Path:
     "A local folder, downloading a Hub repo only when no such local path exists."
     path = Path(path_or_hub_id).expanduser()
@@ -428,8 +477,10 @@ def _resolve(path_or_hub_id:str|Path, revision:str|None) -> Path:
     from huggingface_hub import snapshot_download
     try: return Path(snapshot_download(str(path_or_hub_id), revision=revision, allow_patterns=[CFG_NAME, WEIGHTS_NAME]))
     except Exception as e:
-        raise OSError(f"no local folder {path_or_hub_id}, and fetching it from the Hugging Face Hub failed ({type(e).__name__}: {e})") from None
+        raise OSError(f"no local folder {path_or_hub_id}, and fetching it from the Hugging Face Hub failed "
+                      f"({type(e).__name__}: {e})") from None
 
+# %% ../nbs/04_sae.ipynb #9e921629
 @patch(cls_method=True)
 def from_pretrained(cls:SparseAutoencoder, path_or_hub_id:str|Path,  # a folder written by `save`, or a Hub repo id
                     device:str|torch.device="cpu", revision:str|None=None) -> SparseAutoencoder:
@@ -447,7 +498,8 @@ def from_pretrained(cls:SparseAutoencoder, path_or_hub_id:str|Path,  # a folder 
 
 # %% ../nbs/04_sae.ipynb #06cfc264
 @patch
-def push_to_hub(self:SparseAutoencoder, repo_id:str, private:bool=False, token:str|None=None, commit_message:str="Upload SAE") -> str:
+def push_to_hub(self:SparseAutoencoder, repo_id:str, private:bool=False, token:str|None=None,
+                commit_message:str="Upload SAE") -> str:
     "Upload `cfg.json` and the weights to a Hugging Face Hub model repo; returns its URL."
     from huggingface_hub import HfApi
     api = HfApi(token=token)

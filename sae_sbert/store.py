@@ -10,7 +10,7 @@ from fastcore.basics import patch
 from .config import check_positive, check_range, check_choice
 
 # %% auto #0
-__all__ = ['SPLITS', 'row_splits', 'is_validation_row', 'estimate_scale', 'check_finite', 'ActivationStore']
+__all__ = ['SPLITS', 'row_splits', 'is_validation_row', 'check_finite', 'estimate_scale', 'ActivationStore']
 
 # %% ../nbs/03_store.ipynb #716bb1f9
 def _splitmix64(x:np.ndarray) -> np.ndarray:
@@ -20,17 +20,30 @@ def _splitmix64(x:np.ndarray) -> np.ndarray:
     x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return x ^ (x >> np.uint64(31))
 
+# %% ../nbs/03_store.ipynb #9af46844
 SPLITS = ("train", "validation", "test")
 
+# %% ../nbs/03_store.ipynb #14c0e715
 def row_splits(rows:np.ndarray, val_fraction:float, test_fraction:float=0.0, seed:int=0) -> np.ndarray:
     "The split of each row index as a code: 0 train, 1 validation, 2 test (see `SPLITS`)."
     h = _splitmix64(np.asarray(rows, dtype=np.uint64) ^ _splitmix64(np.array([seed], dtype=np.uint64)))
     u = (h >> np.uint64(11)).astype(np.float64) / 2.0**53
     return np.where(u < val_fraction, 1, np.where(u < val_fraction + test_fraction, 2, 0)).astype(np.int8)
 
+# %% ../nbs/03_store.ipynb #858de1f0
 def is_validation_row(rows:np.ndarray, val_fraction:float, seed:int=0) -> np.ndarray:
     "Whether each row index belongs to the validation split."
     return row_splits(rows, val_fraction, 0.0, seed) == 1
+
+# %% ../nbs/03_store.ipynb #e5687809
+def check_finite(x:np.ndarray, rows:np.ndarray):
+    "Fail, naming the rows, if any vector holds NaN or inf."
+    bad = ~np.isfinite(x).all(axis=1)
+    if bad.any():
+        named = np.sort(rows[bad])
+        raise ValueError(f"{len(named)} embedding row(s) hold NaN or inf "
+                         f"(rows {named[:10].tolist()}{' ...' if len(named) > 10 else ''}); "
+                         "re-embed those texts or drop them from the corpus")
 
 # %% ../nbs/03_store.ipynb #95ef9bbe
 def estimate_scale(embeddings:np.ndarray, rows:np.ndarray) -> float:
@@ -40,14 +53,6 @@ def estimate_scale(embeddings:np.ndarray, rows:np.ndarray) -> float:
     mean_sq = float((x ** 2).sum(1).mean())
     if mean_sq == 0: raise ValueError("all sampled embeddings are zero vectors; cannot scale them")
     return math.sqrt(embeddings.shape[1] / mean_sq)
-
-def check_finite(x:np.ndarray, rows:np.ndarray):
-    "Fail, naming the rows, if any vector holds NaN or inf."
-    bad = ~np.isfinite(x).all(axis=1)
-    if bad.any():
-        named = np.sort(rows[bad])
-        raise ValueError(f"{len(named)} embedding row(s) hold NaN or inf (rows {named[:10].tolist()}{' ...' if len(named) > 10 else ''}); "
-                         "re-embed those texts or drop them from the corpus")
 
 # %% ../nbs/03_store.ipynb #de36f3fe
 class ActivationStore:
@@ -68,23 +73,28 @@ class ActivationStore:
             check_positive(name, locals()[name], integer=True)
         check_range("val_fraction", val_fraction, 0, 1, high_open=True)
         check_range("test_fraction", test_fraction, 0, 1 - val_fraction, high_open=True)
-        self.batch_size, self.val_fraction, self.test_fraction, self.seed = batch_size, val_fraction, test_fraction, seed
+        self.batch_size, self.val_fraction, self.test_fraction = batch_size, val_fraction, test_fraction
+        self.seed = seed
         self.block_rows, self.blocks_per_buffer = block_rows, max(1, buffer_rows // block_rows)
         self.n_rows, self.d_in = self.embeddings.shape
         self.n_blocks = math.ceil(self.n_rows / block_rows)
         counts = sum(np.bincount(self._codes(self._block(b)), minlength=3) for b in range(self.n_blocks))
         self.n_train, self.n_val, self.n_test = map(int, counts)
         if self.n_train < batch_size:
-            raise ValueError(f"batch_size={batch_size} is larger than the {self.n_train} training rows; use a smaller batch_size")
+            raise ValueError(f"batch_size={batch_size} is larger than the {self.n_train} training rows; "
+                             "use a smaller batch_size")
         if scale == "auto":
-            sample = np.random.default_rng(seed).choice(self.train_indices(), size=min(scale_sample, self.n_train), replace=False)
+            sample = np.random.default_rng(seed).choice(self.train_indices(), size=min(scale_sample, self.n_train),
+                                                        replace=False)
             scale = estimate_scale(self.embeddings, sample)
         self.scale = float(check_positive("scale", scale))
         self.position, self._stream = 0, None
 
-    def _block(self, b:int) -> np.ndarray: return np.arange(b * self.block_rows, min((b + 1) * self.block_rows, self.n_rows))
+    def _block(self, b:int) -> np.ndarray:
+        return np.arange(b * self.block_rows, min((b + 1) * self.block_rows, self.n_rows))
 
-    def _codes(self, rows:np.ndarray) -> np.ndarray: return row_splits(rows, self.val_fraction, self.test_fraction, self.seed)
+    def _codes(self, rows:np.ndarray) -> np.ndarray:
+        return row_splits(rows, self.val_fraction, self.test_fraction, self.seed)
 
     def _split(self, blocks, split:str) -> np.ndarray:
         code = SPLITS.index(split)
@@ -130,7 +140,9 @@ def _batches(self:ActivationStore, skip:int):
             pool = np.concatenate([carry, rows[rng.permutation(len(rows))]])
             n_full = len(pool) // self.batch_size
             carry = pool[n_full * self.batch_size:]
-            if position + n_full <= skip: position += n_full; continue
+            if position + n_full <= skip:
+                position += n_full
+                continue
             served = pool[:n_full * self.batch_size]
             data = self.read(served)
             for k in range(n_full):
@@ -138,6 +150,7 @@ def _batches(self:ActivationStore, skip:int):
                 position += 1
         epoch += 1
 
+# %% ../nbs/03_store.ipynb #b9871fe0
 @patch
 def next_batch(self:ActivationStore) -> torch.Tensor:
     "The next batch (batch_size, d_in) of scaled training vectors."
@@ -145,16 +158,21 @@ def next_batch(self:ActivationStore) -> torch.Tensor:
     self.position += 1
     return next(self._stream)
 
+# %% ../nbs/03_store.ipynb #890b4bb7
 @patch
 def state_dict(self:ActivationStore) -> dict:
     "Everything needed to continue the stream exactly where it is."
     return dict(position=self.position, seed=self.seed, batch_size=self.batch_size, n_rows=self.n_rows,
-                val_fraction=self.val_fraction, test_fraction=self.test_fraction, block_rows=self.block_rows, blocks_per_buffer=self.blocks_per_buffer)
+                val_fraction=self.val_fraction, test_fraction=self.test_fraction, block_rows=self.block_rows,
+                blocks_per_buffer=self.blocks_per_buffer)
 
+# %% ../nbs/03_store.ipynb #72b26d62
 @patch
 def load_state_dict(self:ActivationStore, state:dict):
     "Continue from a saved `state_dict`; refuse one made for a different stream."
     mine = self.state_dict()
     differ = [k for k in mine if k != "position" and state.get(k) != mine[k]]
-    if differ: raise ValueError(f"cannot resume: the saved store differs in {', '.join(f'{k} ({state.get(k)} vs {mine[k]})' for k in differ)}")
+    if differ:
+        changes = ', '.join(f'{k} ({state.get(k)} vs {mine[k]})' for k in differ)
+        raise ValueError(f"cannot resume: the saved store differs in {changes}")
     self.position, self._stream = int(state["position"]), None
