@@ -125,6 +125,7 @@ class SparseAutoencoder(nn.Module):
     "Base class: parameters, encode/decode/forward, losses, decoder norms and save/load."
     unit_norm_decoder = True  # whether training keeps ‖W_dec,i‖ = 1
     fixed_l0 = False  # whether L0 is set by `k` (topk, batchtopk) rather than by a sparsity penalty
+    holds_l0_by_thresholds = False  # whether training hits a target L0 by rescaling thresholds (`calibrate`), not λ
     default_lr = 2e-3  # peak learning rate when TrainConfig.lr is None
     extra_tensors = ()  # tensors saved beside W_enc, b_enc, W_dec, b_dec
 
@@ -281,6 +282,7 @@ def start_firing(sae:SparseAutoencoder, x:torch.Tensor, target_l0:float, at:torc
 class JumpReLUSAE(SparseAutoencoder):
     "JumpReLU SAE: f = z·H(z−θ) with a learned threshold θ > 0 per feature (a raw fp32 parameter)."
     extra_tensors = ("threshold",)
+    holds_l0_by_thresholds = True
     min_threshold = 1e-4  # θ is clamped here after each step, so z·H(z−θ) stays non-negative
     calibration_min_fires = 3  # `calibrate` leaves every feature firing on at least this many training rows (if it did)
 
@@ -293,7 +295,7 @@ class JumpReLUSAE(SparseAutoencoder):
     @property
     def unit_norm_decoder(self) -> bool: return self.cfg.sparsity_mode == "step"
 
-    def sparsity_defaults(self): return (0.3, 1.0) if self.cfg.sparsity_mode == "tanh" else (1.0, 0.1)
+    def sparsity_defaults(self): return (1.0, 0.2) if self.cfg.sparsity_mode == "tanh" else (1.0, 0.1)
 
     def initialize(self, x, target_l0):
         super().initialize(x, target_l0)

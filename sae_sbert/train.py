@@ -12,14 +12,15 @@ import safetensors.torch
 from fastcore.basics import patch
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
-from .config import Config, check_positive, check_range, check_choice, atomic_write, write_json, read_json, resolve_device
-from .sae import SAEConfig, SAEOutput, SparseAutoencoder, SAE_CLASSES, create_sae
+from .config import (Config, check_positive, check_range, check_choice, atomic_write, write_json, read_json,
+                              resolve_device)
+from .sae import SAEConfig, SAEOutput, SparseAutoencoder, SAE_CLASSES, INIT_FIRE_FACTOR, create_sae
 from .evaluate import evaluate_sae
 
 # %% auto #0
-__all__ = ['CHECKPOINT', 'CALIBRATION_TRAIN_ROWS', 'TrainConfig', 'lr_at', 'sparsity_at', 'control_log_lambda', 'TrainResult',
-           'TrainState', 'save_checkpoint', 'load_checkpoint', 'clip_gradient_spikes', 'train_step', 'steer_sparsity',
-           'train_sae', 'plot_training', 'plot_sparsity_fidelity', 'sweep', 'plot_frontier']
+__all__ = ['CHECKPOINT', 'CALIBRATION_TRAIN_ROWS', 'TrainConfig', 'lr_at', 'sparsity_at', 'control_log_lambda', 'l0_target_at',
+           'TrainResult', 'TrainState', 'save_checkpoint', 'load_checkpoint', 'clip_gradient_spikes', 'train_step',
+           'steer_sparsity', 'train_sae', 'plot_training', 'plot_sparsity_fidelity', 'sweep', 'plot_frontier']
 
 # %% ../nbs/05_train.ipynb #35f8d1dc
 @dataclass
@@ -31,11 +32,12 @@ class TrainConfig(Config):
     adam_betas: tuple|None = None  # None: (0, 0.999) for step-mode JumpReLU, else (0.9, 0.999)
     lr_warmup_steps: int = 50  # linear warm-up from 0
     lr_decay_fraction: float = 0.2  # linear decay to 0 over this last share of the steps
-    sparsity_coefficient: float|None = None  # λ (its start under target_l0); None: the architecture's default
+    sparsity_coefficient: float|None = None  # λ (ReLU under target_l0: its start); None: the architecture's default
     sparsity_warmup_fraction: float|None = None  # share of the run over which λ grows from 0; None: the architecture's
-    target_l0: float|None = None  # if set, a controller adjusts λ during the run to reach this L0
-    l0_controller_gain: float = 0.02  # step of log λ per step, times the clipped log(L0/target)
-    l0_control_on: str = "validation"  # L0 the controller steers: held-out rows (every 10 steps) or the training 'batch'
+    target_l0: float|None = None  # L0 to train at: JumpReLU's thresholds are held there, ReLU's λ is steered there
+    l0_anneal_fraction: float = 0.3  # JumpReLU: share of the run over which its target falls from 3× to target_l0
+    l0_controller_gain: float = 0.02  # ReLU: step of log λ per step, times the clipped log(L0/target)
+    l0_control_on: str = "validation"  # where L0 is measured: held-out rows (every 10 steps) or the training 'batch'
     init_rows: int = 4096  # training rows that the data-dependent initialisation looks at
     aux_coefficient: float = 1 / 32  # AuxK weight (every architecture but relu)
     grad_spike_factor: float|None = 5.0  # clip the gradient norm at this multiple of its running mean; None: never
@@ -56,6 +58,7 @@ class TrainConfig(Config):
         if self.sparsity_coefficient is not None: check_range("sparsity_coefficient", self.sparsity_coefficient, 0, math.inf)
         if self.sparsity_warmup_fraction is not None: check_range("sparsity_warmup_fraction", self.sparsity_warmup_fraction, 0, 1)
         check_range("lr_decay_fraction", self.lr_decay_fraction, 0, 1)
+        check_range("l0_anneal_fraction", self.l0_anneal_fraction, 0, 1)
         check_range("lr_warmup_steps", self.lr_warmup_steps, 0, math.inf)
         check_range("checkpoint_every", self.checkpoint_every, 0, math.inf)
         check_range("aux_coefficient", self.aux_coefficient, 0, math.inf)
@@ -81,6 +84,7 @@ def lr_at(step:int, cfg:TrainConfig) -> float:
     decay = min(1.0, (cfg.steps - step) / decay_steps) if decay_steps else 1.0
     return cfg.lr * warm * decay
 
+# %% ../nbs/05_train.ipynb #460a77ef
 def sparsity_at(step:int, cfg:TrainConfig) -> float:
     "λ for 0-based `step` under the linear warm-up."
     warm_steps = cfg.sparsity_warmup_fraction * cfg.steps
@@ -91,6 +95,12 @@ def sparsity_at(step:int, cfg:TrainConfig) -> float:
 def control_log_lambda(log_lam:torch.Tensor, l0:torch.Tensor, target:float, gain:float) -> torch.Tensor:
     "One integral-controller step on log λ towards L0 = `target`."
     return log_lam + gain * torch.log(l0.clamp(min=1e-3) / target).clamp(-1, 1)
+
+# %% ../nbs/05_train.ipynb #9f3d335b
+def l0_target_at(step:int, cfg:TrainConfig) -> float:
+    "The L0 JumpReLU's thresholds are held at after 0-based `step`: from INIT_FIRE_FACTOR × `target_l0` down to it."
+    done = min(1.0, (step + 1) / (cfg.l0_anneal_fraction * cfg.steps)) if cfg.l0_anneal_fraction else 1.0
+    return cfg.target_l0 * INIT_FIRE_FACTOR ** (1 - done)
 
 # %% ../nbs/05_train.ipynb #d5b723d3
 @dataclass
@@ -124,12 +134,14 @@ class TrainState:
 
     @property
     def sparsity_coefficient(self) -> torch.Tensor|float:
-        "λ for the current step: controlled (a tensor, no host sync) or warmed up on schedule."
-        return self.log_lambda.exp() if self.cfg.target_l0 else sparsity_at(self.step, self.cfg)
+        "λ for the current step: steered towards the target L0 (a tensor, no host sync) or on its schedule."
+        steered = self.cfg.target_l0 and not self.sae.holds_l0_by_thresholds
+        return self.log_lambda.exp() if steered else sparsity_at(self.step, self.cfg)
 
 # %% ../nbs/05_train.ipynb #4c77463f
 _COUNTERS = ("log_lambda", "since_fired", "dead_mask", "grad_norm_mean", "val_l0")
 
+# %% ../nbs/05_train.ipynb #7522948a
 @patch
 def state_dict(self:TrainState) -> dict:
     "Flat tensors (model, Adam, counters, RNG) plus `meta`: the step, the configs and the store's position."
@@ -144,6 +156,7 @@ def state_dict(self:TrainState) -> dict:
                        train_cfg=self.train_cfg.to_dict(), param_groups=opt["param_groups"])
     return out
 
+# %% ../nbs/05_train.ipynb #338b3640
 @patch
 def load_state_dict(self:TrainState, state:dict):
     "Continue from `state_dict()`; refuse one written with other configs."
@@ -167,12 +180,14 @@ def load_state_dict(self:TrainState, state:dict):
 # %% ../nbs/05_train.ipynb #b3d7d2d1
 CHECKPOINT = "checkpoint.safetensors"
 
+# %% ../nbs/05_train.ipynb #82c5e774
 def save_checkpoint(path:Path, state:TrainState):
     "Write `state.state_dict()` to one safetensors file, atomically."
     tensors = state.state_dict()
     meta = tensors.pop("meta")
     atomic_write(path, safetensors.torch.save(tensors, metadata={"meta": json.dumps(meta)}), overwrite=True)
 
+# %% ../nbs/05_train.ipynb #54a46418
 def load_checkpoint(path:Path) -> dict:
     "A state dict written by `save_checkpoint`."
     from safetensors import safe_open
@@ -191,6 +206,7 @@ def clip_gradient_spikes(state:TrainState) -> torch.Tensor:
     state.grad_norm_mean = 0.99 * mean + 0.01 * torch.minimum(norm, limit)
     return norm
 
+# %% ../nbs/05_train.ipynb #738117bc
 def train_step(state:TrainState, x:torch.Tensor, loss_fn) -> tuple[SAEOutput, dict]:
     "One optimiser step on batch `x`: losses, gradients, spike guard, Adam, the architecture's constraints."
     for g in state.optimizer.param_groups: g["lr"] = lr_at(state.step, state.cfg)
@@ -205,16 +221,21 @@ def train_step(state:TrainState, x:torch.Tensor, loss_fn) -> tuple[SAEOutput, di
 
 # %% ../nbs/05_train.ipynb #10a02593
 @torch.no_grad()
-def steer_sparsity(state:TrainState, out:SAEOutput, probe:torch.Tensor|None):
-    "Track firing, and move λ towards the target L0 (on held-out `probe` rows every 10 steps, else the batch)."
+def steer_sparsity(state:TrainState, out:SAEOutput, x:torch.Tensor, probe:torch.Tensor|None):
+    "Track firing; move L0 towards the target: thresholds rescaled (every 10 steps) or λ controlled."
     active = out.features != 0  # (batch, d_sae)
     state.since_fired = torch.where(active.any(0), 0, state.since_fired + len(active))
-    if not state.cfg.target_l0: return
-    gain = state.cfg.l0_controller_gain
-    if probe is None: l0 = active.sum(-1).float().mean()
-    elif state.step % 10 == 9: l0, gain = state.val_l0.copy_((state.sae.encode(probe) != 0).sum(-1).float().mean()), 10 * gain
-    else: return
-    state.log_lambda = control_log_lambda(state.log_lambda, l0, state.cfg.target_l0, gain)
+    tc, sae = state.cfg, state.sae
+    if not tc.target_l0: return
+    if probe is None and not sae.holds_l0_by_thresholds:
+        l0 = active.sum(-1).float().mean()
+        state.log_lambda = control_log_lambda(state.log_lambda, l0, tc.target_l0, tc.l0_controller_gain)
+    elif state.step % 10 == 9:
+        rows = x if probe is None else probe
+        state.val_l0.copy_((sae.encode(rows) != 0).sum(-1).float().mean())
+        if sae.holds_l0_by_thresholds: sae.calibrate(rows, l0_target_at(state.step, tc), train_x=rows)
+        else: state.log_lambda = control_log_lambda(state.log_lambda, state.val_l0, tc.target_l0,
+                                                    10 * tc.l0_controller_gain)
 
 # %% ../nbs/05_train.ipynb #eb2649c5
 def _prepare_out_dir(out_dir:Path, resume:bool, overwrite:bool) -> bool:
@@ -235,6 +256,7 @@ def _accumulate(sums:dict, parts:dict, out:SAEOutput, x:torch.Tensor) -> dict:
            "sq_err": ((x - out.x_hat) ** 2).sum().float(), "var": ((x - x.mean(0)) ** 2).sum().float()}
     return {k: sums.get(k, 0) + v for k, v in new.items()}
 
+# %% ../nbs/05_train.ipynb #d88de38d
 def _log_row(state:TrainState, sums:dict, n:int, batch:int, out:SAEOutput, t0:float) -> dict:
     "One metrics row from a log window's sums (the loop's only host sync); refreshes the dead-feature mask."
     dead = state.since_fired >= state.cfg.dead_window
@@ -251,10 +273,12 @@ def _log_row(state:TrainState, sums:dict, n:int, batch:int, out:SAEOutput, t0:fl
     if not math.isfinite(row["loss"]): raise FloatingPointError(f"loss became {row['loss']} at step {state.step}; lower lr")
     return row
 
+# %% ../nbs/05_train.ipynb #f53f63cd
 def _read_log(out_dir:Path) -> list[dict]:
     p = out_dir / "log.jsonl"
     return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
 
+# %% ../nbs/05_train.ipynb #3d2ef604
 def _start_wandb(tc:TrainConfig, sae_cfg:SAEConfig):
     if not tc.wandb_project: return None
     if importlib.util.find_spec("wandb") is None:
@@ -263,8 +287,10 @@ def _start_wandb(tc:TrainConfig, sae_cfg:SAEConfig):
     import wandb
     return wandb.init(project=tc.wandb_project, config=dict(sae=sae_cfg.to_dict(), train=tc.to_dict()))
 
+# %% ../nbs/05_train.ipynb #120ff5c5
 CALIBRATION_TRAIN_ROWS = 100_000  # training rows `calibrate` keeps every feature firing on
 
+# %% ../nbs/05_train.ipynb #47a348fd
 def _finish(state:TrainState, rows:list, out_dir:Path|None, finished:bool) -> TrainResult:
     "Calibrate the L0 on validation rows, fold the store's scale in, evaluate on validation rows, save."
     store, tc = state.store, state.cfg
@@ -297,12 +323,14 @@ def _check_inputs(sae_cfg:SAEConfig, train_cfg:TrainConfig, store):
     if train_cfg.target_l0 is not None and train_cfg.target_l0 >= sae_cfg.d_sae:
         raise ValueError(f"target_l0={train_cfg.target_l0} must be below d_sae={sae_cfg.d_sae}; lower it or widen the SAE")
 
+# %% ../nbs/05_train.ipynb #7f70c19f
 def _next_batch(store, step:int, device:torch.device) -> torch.Tensor:
     x = store.next_batch()
     bad = ~torch.isfinite(x).all(1)
     if bad.any(): raise ValueError(f"batch at step {step} holds NaN/inf in rows {bad.nonzero().flatten()[:10].tolist()}; clean the embeddings")
     return x.to(device, non_blocking=True)
 
+# %% ../nbs/05_train.ipynb #a9283781
 def train_sae(sae_cfg:SAEConfig, train_cfg:TrainConfig, store,  # an ActivationStore (or anything with its surface)
               out_dir:str|Path|None=None,  # folder for log.jsonl, checkpoints and the final sae/; None: write nothing
               resume:bool=True,  # continue from out_dir's checkpoint if there is one
@@ -335,7 +363,7 @@ def train_sae(sae_cfg:SAEConfig, train_cfg:TrainConfig, store,  # an ActivationS
     while state.step < end:
         x = _next_batch(store, state.step, state.device)
         with autocast: out, parts = train_step(state, x, loss_fn)
-        steer_sparsity(state, out, probe)
+        steer_sparsity(state, out, x, probe)
         sums = _accumulate(sums, parts, out, x)
         state.step += 1; n_log += 1; bar.update(1)
         if state.step % tc.log_every == 0 or state.step == end:
@@ -394,8 +422,11 @@ def plot_sparsity_fidelity(log:pd.DataFrame, final:dict|None=None) -> plt.Figure
 
 # %% ../nbs/05_train.ipynb #986e2b7d
 _SAE_FIELDS = {f.name for f in dataclasses.fields(SAEConfig)}
+
+# %% ../nbs/05_train.ipynb #42fd2017
 _TRAIN_FIELDS = {f.name for f in dataclasses.fields(TrainConfig)}
 
+# %% ../nbs/05_train.ipynb #3d9ce8cb
 def _configs(sae_cfg:SAEConfig, train_cfg:TrainConfig, changes:dict) -> tuple[SAEConfig, TrainConfig]:
     unknown = sorted(set(changes) - _SAE_FIELDS - _TRAIN_FIELDS)
     if unknown: raise ValueError(f"unknown sweep key(s) {unknown}; use fields of SAEConfig or TrainConfig")
@@ -405,6 +436,7 @@ def _configs(sae_cfg:SAEConfig, train_cfg:TrainConfig, changes:dict) -> tuple[SA
         s = s.replace(k=int(round(t.pop("target_l0"))))
     return s, train_cfg.replace(**t)
 
+# %% ../nbs/05_train.ipynb #8b4cddd5
 def sweep(store, runs:list[dict]|dict[str, list],  # explicit runs, or a grid {key: [values]} whose product is run
           sae_cfg:SAEConfig|None=None, train_cfg:TrainConfig|None=None,  # bases the runs change
           out_dir:str|Path|None=None,
@@ -427,6 +459,7 @@ def sweep(store, runs:list[dict]|dict[str, list],  # explicit runs, or a grid {k
                      "sparsity_coefficient": res.metrics["sparsity_coefficient"], "seconds": time.perf_counter() - t0})
     return pd.DataFrame(rows)
 
+# %% ../nbs/05_train.ipynb #4851f885
 def plot_frontier(table:pd.DataFrame,
                   baseline:dict|None=None,  # {L0: explained variance} of a dense baseline, e.g. `pca_explained_variance`
                  ) -> plt.Figure:
