@@ -320,13 +320,12 @@ class JumpReLUSAE(SparseAutoencoder):
         if target_l0 is None: return
         z, theta = self.pre_acts(x), self.threshold.clone()
         ceiling = self.firing_ceiling(train_x) if train_x is not None else torch.full_like(theta, math.inf)
-        scaled = lambda log_factor: torch.minimum(theta * math.exp(log_factor), ceiling)
-        low, high = -3.0, 3.0  # log of the factor: thresholds between e^-3 and e^3 times their trained value
-        for _ in range(40):  # bisection: L0 falls as the factor grows
-            mid = (low + high) / 2
-            if (z > scaled(mid)).sum(-1).float().mean() > target_l0: low = mid
-            else: high = mid
-        self.threshold.copy_(scaled(high))
+        capped = z > ceiling  # (rows, d_sae): these fire whatever the factor
+        # every other entry fires iff z/θ exceeds the factor, so the factor is an order statistic of z/θ
+        ratio = torch.where(capped, -math.inf, z / theta).flatten()
+        wanted = min(max(math.floor(target_l0 * len(x)) - int(capped.sum()), 0), len(ratio) - 1)
+        factor = ratio.kthvalue(len(ratio) - wanted).values.clamp(math.exp(-3), math.exp(3))
+        self.threshold.copy_(torch.minimum(theta * factor, ceiling))
 
     def constrain(self):
         super().constrain()
