@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_config.ipynb #6ab5936f
 from __future__ import annotations
-import argparse, dataclasses, inspect, json, math, os, tempfile
+import argparse, dataclasses, hashlib, inspect, json, math, os, tempfile
 from pathlib import Path
 from typing import Any, Iterable
 import numpy as np, torch
@@ -12,7 +12,7 @@ from fastcore.docments import docments
 
 # %% auto #0
 __all__ = ['check_positive', 'check_range', 'check_choice', 'atomic_write', 'write_json', 'read_json', 'Config', 'config_parser',
-           'parse_config', 'resolve_device', 'unit_rows', 'row_batches']
+           'parse_config', 'resolve_device', 'unit_rows', 'row_batches', 'sha256_hex']
 
 # %% ../nbs/00_config.ipynb #6cc411b1
 def check_positive(name:str, value, integer:bool=False):
@@ -157,3 +157,12 @@ def row_batches(x, batch_size:int, device:torch.device|str|None=None):
     for start in range(0, len(x), batch_size):
         # np.array copies: memory maps are read-only
         yield torch.as_tensor(np.array(x[start:start + batch_size], dtype=np.float32), device=device)
+
+# %% ../nbs/00_config.ipynb #720c7f8b
+def sha256_hex(chunks:Iterable[bytes|str],  # hashed in order, a str as its UTF-8 bytes
+               length:int|None=None,  # hex characters to keep; None: all 64
+              ) -> str:
+    "SHA-256 over `chunks` in order (str as UTF-8), as hex, cut to `length` characters."
+    h = hashlib.sha256()
+    for chunk in chunks: h.update(chunk.encode() if isinstance(chunk, str) else chunk)
+    return h.hexdigest()[:length]

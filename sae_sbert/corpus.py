@@ -4,12 +4,13 @@
 
 # %% ../nbs/01_corpus.ipynb #79794e32
 from __future__ import annotations
-import hashlib, itertools, os, socket, warnings
+import itertools, os, socket, warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 import numpy as np, pandas as pd
+from .config import sha256_hex
 
 # %% auto #0
 __all__ = ['TEXT_COLUMNS', 'HUB_HOST', 'PRESETS', 'STUDY_FILES', 'Corpus', 'clean_texts', 'corpus_from_frame', 'read_table',
@@ -46,13 +47,7 @@ class Corpus:
     @property
     def fingerprint(self) -> str:
         "SHA-256 over ids and texts, in order."
-        h = hashlib.sha256()
-        for i, t in zip(self.ids, self.texts):
-            h.update(i.encode())
-            h.update(b"\x00")
-            h.update(t.encode())
-            h.update(b"\x01")
-        return h.hexdigest()
+        return sha256_hex(part for i, t in zip(self.ids, self.texts) for part in (i, b"\x00", t, b"\x01"))
 
     def __repr__(self):
         cols = [] if self.meta is None else list(self.meta.columns)

@@ -4,12 +4,12 @@
 
 # %% ../nbs/01a_encoder.ipynb #25241278
 from __future__ import annotations
-import contextlib, hashlib, importlib.util, inspect, os, warnings, weakref
+import contextlib, importlib.util, inspect, os, warnings, weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 import numpy as np, torch
-from .config import check_choice, check_positive, resolve_device
+from .config import check_choice, check_positive, resolve_device, sha256_hex
 from .corpus import hub_reachable
 
 # %% auto #0
@@ -32,20 +32,23 @@ class ModelRef:
     revision: str  # hub commit hash, or 'sha256:...' over config and weight files
     source: str  # 'local', 'hub', 'hf-cache' or 'package'
 
+# %% ../nbs/01a_encoder.ipynb #18eb5213
+def _named_file_blocks(folder:Path, files:list[Path]):
+    "For each file: its path relative to `folder`, a NUL byte, then its bytes in 1 MiB blocks."
+    for p in files:
+        yield str(p.relative_to(folder))
+        yield b"\x00"
+        with open(p, "rb") as f: yield from iter(lambda: f.read(1 << 20), b"")
+
 # %% ../nbs/01a_encoder.ipynb #9f869350
 def folder_revision(folder:str|Path) -> str:
     "SHA-256 over a model folder's config and weight files (their names and bytes)."
-    folder, h = Path(folder), hashlib.sha256()
+    folder = Path(folder)
     files = sorted(p for p in folder.rglob("*")
                    if p.is_file() and (p.name in _WEIGHT_FILES or p.parent != folder and p.suffix == ".json"))
     if not files:
         raise FileNotFoundError(f"{folder} holds no model files ({', '.join(_WEIGHT_FILES[:2])}, config.json ...)")
-    for p in files:
-        h.update(str(p.relative_to(folder)).encode())
-        h.update(b"\x00")
-        with open(p, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
-    return "sha256:" + h.hexdigest()[:16]
+    return "sha256:" + sha256_hex(_named_file_blocks(folder, files), 16)
 
 # %% ../nbs/01a_encoder.ipynb #89fafe79
 def _looks_like_path(name:str) -> bool:
@@ -119,15 +122,14 @@ def embedding_dim(encoder) -> int:
 def encoder_ref(encoder) -> ModelRef:
     "The `ModelRef` of a loaded encoder (a parameter hash when it was not made by `load_encoder`)."
     if (ref := _MODEL_REFS.get(encoder)) is not None: return ref
-    h = hashlib.sha256()
-    for k, v in encoder.state_dict().items():
-        h.update(k.encode())
-        h.update(v.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())
+    params = (part for k, v in encoder.state_dict().items()
+              for part in (k, v.detach().to("cpu", torch.float32).contiguous().numpy().tobytes()))
+    revision = "params-sha256:" + sha256_hex(params, 16)
     first = encoder[0] if hasattr(encoder, "__getitem__") else encoder
     hf_config = getattr(getattr(first, "model", getattr(first, "auto_model", None)), "config", None)
     name = (getattr(getattr(encoder, "model_card_data", None), "base_model", None)
             or getattr(hf_config, "_name_or_path", None) or type(encoder).__name__)
-    ref = ModelRef(str(name), str(name), "params-sha256:" + h.hexdigest()[:16], "object")
+    ref = ModelRef(str(name), str(name), revision, "object")
     _MODEL_REFS[encoder] = ref
     return ref
 

@@ -4,13 +4,13 @@
 
 # %% ../nbs/07_features.ipynb #889d8c6f
 from __future__ import annotations
-import hashlib, json, math
+import json, math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 import numpy as np, scipy.sparse as sp, torch
 from tqdm.auto import tqdm
-from .config import atomic_write, write_json, read_json, check_positive, row_batches
+from .config import atomic_write, write_json, read_json, check_positive, row_batches, sha256_hex
 
 # %% auto #0
 __all__ = ['sae_fingerprint', 'encode_sparse', 'FeatureActivations', 'save_features', 'load_features', 'feature_activations']
@@ -18,11 +18,8 @@ __all__ = ['sae_fingerprint', 'encode_sparse', 'FeatureActivations', 'save_featu
 # %% ../nbs/07_features.ipynb #a01258e2
 def sae_fingerprint(sae:torch.nn.Module) -> str:
     "SHA-256 of the SAE's parameters and buffers, in name order."
-    h = hashlib.sha256()
-    for name, t in sorted(sae.state_dict().items()):
-        h.update(name.encode())
-        h.update(t.detach().cpu().contiguous().numpy().tobytes())
-    return h.hexdigest()
+    return sha256_hex(part for name, t in sorted(sae.state_dict().items())
+                      for part in (name, t.detach().cpu().contiguous().numpy().tobytes()))
 
 # %% ../nbs/07_features.ipynb #b448705a
 @torch.no_grad()
@@ -112,9 +109,8 @@ def _embeddings_key(embeddings) -> str:
     "Cheap identity of an embedding array: shape plus a hash of a strided sample of rows."
     n = len(embeddings)
     rows = np.unique(np.linspace(0, n - 1, num=min(n, 257)).astype(int)) if n else np.array([], dtype=int)
-    h = hashlib.sha256(str(embeddings.shape).encode())
-    h.update(np.ascontiguousarray(np.asarray(embeddings[rows], dtype=np.float32)).tobytes())
-    return h.hexdigest()
+    sample = np.ascontiguousarray(np.asarray(embeddings[rows], dtype=np.float32))
+    return sha256_hex([str(embeddings.shape), sample.tobytes()])
 
 # %% ../nbs/07_features.ipynb #9170b1e7
 def save_features(fa:FeatureActivations, path:str|Path, overwrite:bool=False) -> Path:

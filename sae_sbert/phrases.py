@@ -4,14 +4,14 @@
 
 # %% ../nbs/07a_phrases.ipynb #310f39f9
 from __future__ import annotations
-import hashlib, io, json, re
+import io, json, re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 import numpy as np, scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, ENGLISH_STOP_WORDS
 from tqdm.auto import tqdm
-from .config import atomic_write, read_json, unit_rows
+from .config import atomic_write, read_json, sha256_hex, unit_rows
 from .encoder import embed_texts
 
 # %% auto #0
@@ -35,7 +35,7 @@ def embed_strings(texts:Sequence[str], encoder, batch_size:int=256,
 def encoder_key(encoder) -> str:
     "Short fingerprint of what `encoder` computes: a hash of its rounded embedding of a probe sentence."
     probe = embed_strings(["sae_sbert probe: sparse features of sentence embeddings"], encoder)
-    return hashlib.sha256(np.round(probe, 4).tobytes()).hexdigest()[:16]
+    return sha256_hex([np.round(probe, 4).tobytes()], 16)
 
 # %% ../nbs/07a_phrases.ipynb #8ff7966e
 class _StringVectors(dict):
@@ -88,11 +88,7 @@ def _save_npz(path:Path, matrix:sp.spmatrix):
 # %% ../nbs/07a_phrases.ipynb #9ed58a2c
 def texts_fingerprint(texts:Sequence[str]) -> str:
     "SHA-256 over the texts, in order."
-    h = hashlib.sha256()
-    for t in texts:
-        h.update(t.encode())
-        h.update(b"\x00")
-    return h.hexdigest()
+    return sha256_hex(part for t in texts for part in (t, b"\x00"))
 
 # %% ../nbs/07a_phrases.ipynb #a5df3856
 def build_vocabulary(texts:Sequence[str],  # the corpus (or any texts to draw label phrases from)
@@ -109,7 +105,7 @@ def build_vocabulary(texts:Sequence[str],  # the corpus (or any texts to draw la
                 stop_words=sorted(stop_words), token=_TOKEN.pattern)
     meta = dict(corpus=texts_fingerprint(texts), encoder=encoder_key(encoder), n_texts=len(texts),
                 precision=precision, **opts)
-    key = hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:16]
+    key = sha256_hex([json.dumps(meta, sort_keys=True)], 16)
     folder = Path(cache_dir)/f"vocab-{key}" if cache_dir is not None else None
     analyze = phrase_analyzer(ngram_range, stop_words)
     if folder is not None and (folder/"vocab.json").exists():  # written last: its presence means the cache is complete
