@@ -222,23 +222,16 @@ def concat_corpora(*corpora:Corpus) -> Corpus:
     clash = {i for i, n in Counter(i for c in corpora for i in c.ids).items() if n > 1}
     stems = [Path(c.source).stem for c in corpora]
     if len(set(stems)) < len(stems): stems = [str(k) for k in range(len(corpora))]
-    texts, ids, metas, seen, dupes = [], [], [], set(), 0
-    for c, stem in zip(corpora, stems):
-        meta = (c.meta if c.meta is not None else pd.DataFrame(index=range(len(c)))).assign(source=c.source)
-        keep = []
-        for row, (i, t) in enumerate(zip(c.ids, c.texts)):
-            if t in seen:
-                dupes += 1
-                continue
-            seen.add(t)
-            keep.append(row)
-            texts.append(t)
-            ids.append(f"{stem}:{i}" if i in clash else i)
-        metas.append(meta.iloc[keep])
+    keep, texts, counts = clean_texts([t for c in corpora for t in c.texts])  # a text seen earlier is dropped
+    ids = [f"{stem}:{i}" if i in clash else i for c, stem in zip(corpora, stems) for i in c.ids]
+    metas = [(c.meta if c.meta is not None else pd.DataFrame(index=range(len(c)))).assign(source=c.source)
+             for c in corpora]
     stats = dict(rows_read=sum(c.stats.get("rows_read", len(c)) for c in corpora), kept=len(texts),
-                 dropped_empty=sum(c.stats.get("dropped_empty", 0) for c in corpora),
-                 dropped_duplicates=sum(c.stats.get("dropped_duplicates", 0) for c in corpora) + dupes)
-    return Corpus(texts, ids, pd.concat(metas, ignore_index=True), "+".join(c.source for c in corpora), stats)
+                 dropped_empty=sum(c.stats.get("dropped_empty", 0) for c in corpora) + counts["dropped_empty"],
+                 dropped_duplicates=sum(c.stats.get("dropped_duplicates", 0) for c in corpora)
+                                    + counts["dropped_duplicates"])
+    return Corpus(texts, [ids[k] for k in keep], pd.concat(metas, ignore_index=True).iloc[keep].reset_index(drop=True),
+                  "+".join(c.source for c in corpora), stats)
 
 # %% ../nbs/01_corpus.ipynb #1e52c9db
 def shared_data_dir(start:str|Path|None=None) -> Path|None:
