@@ -53,10 +53,14 @@ class TrainConfig(Config):
     def __post_init__(self):
         if self.adam_betas is not None: self.adam_betas = tuple(self.adam_betas)
         for name in ("steps", "log_every", "init_rows"): check_positive(name, getattr(self, name), integer=True)
-        for name in ("batch_size", "dead_window"): getattr(self, name) is None or check_positive(name, getattr(self, name), integer=True)
-        for name in ("lr", "target_l0", "grad_spike_factor"): getattr(self, name) is None or check_positive(name, getattr(self, name))
-        if self.sparsity_coefficient is not None: check_range("sparsity_coefficient", self.sparsity_coefficient, 0, math.inf)
-        if self.sparsity_warmup_fraction is not None: check_range("sparsity_warmup_fraction", self.sparsity_warmup_fraction, 0, 1)
+        for name in ("batch_size", "dead_window"):
+            getattr(self, name) is None or check_positive(name, getattr(self, name), integer=True)
+        for name in ("lr", "target_l0", "grad_spike_factor"):
+            getattr(self, name) is None or check_positive(name, getattr(self, name))
+        if self.sparsity_coefficient is not None:
+            check_range("sparsity_coefficient", self.sparsity_coefficient, 0, math.inf)
+        if self.sparsity_warmup_fraction is not None:
+            check_range("sparsity_warmup_fraction", self.sparsity_warmup_fraction, 0, 1)
         check_range("lr_decay_fraction", self.lr_decay_fraction, 0, 1)
         check_range("l0_anneal_fraction", self.l0_anneal_fraction, 0, 1)
         check_range("lr_warmup_steps", self.lr_warmup_steps, 0, math.inf)
@@ -70,11 +74,12 @@ class TrainConfig(Config):
         "A copy with every `None` default filled in for `sae`'s architecture and `n_train` training rows."
         lam, warm = sae.sparsity_defaults()
         step = sae.cfg.architecture == "jumprelu" and sae.cfg.sparsity_mode == "step"
-        return self.replace(lr=self.lr or sae.default_lr,
-                            adam_betas=self.adam_betas or ((0.0, 0.999) if step else (0.9, 0.999)),
-                            sparsity_coefficient=lam if self.sparsity_coefficient is None else self.sparsity_coefficient,
-                            sparsity_warmup_fraction=warm if self.sparsity_warmup_fraction is None else self.sparsity_warmup_fraction,
-                            dead_window=self.dead_window or min(n_train, 5_000_000))
+        return self.replace(
+            lr=self.lr or sae.default_lr,
+            adam_betas=self.adam_betas or ((0.0, 0.999) if step else (0.9, 0.999)),
+            sparsity_coefficient=lam if self.sparsity_coefficient is None else self.sparsity_coefficient,
+            sparsity_warmup_fraction=warm if self.sparsity_warmup_fraction is None else self.sparsity_warmup_fraction,
+            dead_window=self.dead_window or min(n_train, 5_000_000))
 
 # %% ../nbs/05_train.ipynb #efd5f3cb
 def lr_at(step:int, cfg:TrainConfig) -> float:
@@ -125,7 +130,8 @@ class TrainState:
         self.step = 0
         zero = torch.zeros((), device=self.device)
         self.log_lambda = zero + math.log(max(tc.sparsity_coefficient, 1e-12))
-        self.since_fired = torch.zeros(sae_cfg.d_sae, dtype=torch.long, device=self.device)  # samples since each last fired
+        # samples since each feature last fired
+        self.since_fired = torch.zeros(sae_cfg.d_sae, dtype=torch.long, device=self.device)
         self.dead_mask = torch.zeros(sae_cfg.d_sae, dtype=torch.bool, device=self.device)  # refreshed at each log row
         self.grad_norm_mean = zero.clone()  # running mean of the gradient norm, for the spike guard
         self.val_l0 = zero.clone()  # the controller's last held-out L0 measurement
@@ -161,9 +167,12 @@ def state_dict(self:TrainState) -> dict:
 def load_state_dict(self:TrainState, state:dict):
     "Continue from `state_dict()`; refuse one written with other configs."
     meta = state["meta"]
-    for name, saved, now in (("SAEConfig", meta["sae_cfg"], self.sae_cfg.to_dict()), ("TrainConfig", meta["train_cfg"], self.train_cfg.to_dict())):
+    for name, saved, now in (("SAEConfig", meta["sae_cfg"], self.sae_cfg.to_dict()),
+                             ("TrainConfig", meta["train_cfg"], self.train_cfg.to_dict())):
         differ = sorted(k for k in set(saved) | set(now) if k != "version" and saved.get(k) != now.get(k))
-        if differ: raise ValueError(f"cannot resume: the checkpoint's {name} differs in {differ}; use the same configs or another out_dir")
+        if differ:
+            raise ValueError(f"cannot resume: the checkpoint's {name} differs in {differ}; "
+                             "use the same configs or another out_dir")
     self.sae.load_state_dict({k[6:]: v for k, v in state.items() if k.startswith("model.")})
     opt = {"state": {}, "param_groups": meta["param_groups"]}
     for k, v in state.items():
@@ -210,7 +219,8 @@ def clip_gradient_spikes(state:TrainState) -> torch.Tensor:
 def train_step(state:TrainState, x:torch.Tensor, loss_fn) -> tuple[SAEOutput, dict]:
     "One optimiser step on batch `x`: losses, gradients, spike guard, Adam, the architecture's constraints."
     for g in state.optimizer.param_groups: g["lr"] = lr_at(state.step, state.cfg)
-    out, parts = loss_fn(x, state.sparsity_coefficient, state.dead_mask if state.dead_mask.any() else None, state.cfg.aux_coefficient)
+    out, parts = loss_fn(x, state.sparsity_coefficient, state.dead_mask if state.dead_mask.any() else None,
+                         state.cfg.aux_coefficient)
     state.optimizer.zero_grad(set_to_none=True)
     parts["loss"].backward()
     state.sae.prepare_gradients()
@@ -241,10 +251,12 @@ def steer_sparsity(state:TrainState, out:SAEOutput, x:torch.Tensor, probe:torch.
 def _prepare_out_dir(out_dir:Path, resume:bool, overwrite:bool) -> bool:
     "Refuse to clobber a finished run; return whether to resume from a checkpoint."
     if (out_dir / "sae" / "cfg.json").exists() and not overwrite:
-        raise FileExistsError(f"{out_dir} holds a finished run (sae/cfg.json); choose another out_dir or pass overwrite=True")
+        raise FileExistsError(f"{out_dir} holds a finished run (sae/cfg.json); "
+                              "choose another out_dir or pass overwrite=True")
     has_ckpt = (out_dir / CHECKPOINT).exists()
     if has_ckpt and not resume and not overwrite:
-        raise FileExistsError(f"{out_dir} holds an interrupted run; pass resume=True to continue it or overwrite=True to restart")
+        raise FileExistsError(f"{out_dir} holds an interrupted run; "
+                              "pass resume=True to continue it or overwrite=True to restart")
     out_dir.mkdir(parents=True, exist_ok=True)
     return has_ckpt and resume and not overwrite
 
@@ -261,16 +273,19 @@ def _log_row(state:TrainState, sums:dict, n:int, batch:int, out:SAEOutput, t0:fl
     "One metrics row from a log window's sums (the loop's only host sync); refreshes the dead-feature mask."
     dead = state.since_fired >= state.cfg.dead_window
     if state.step % state.cfg.log_every == 0: state.dead_mask = dead  # on a fixed schedule, so resume is exact
-    extra = {**state.sae.diagnostics(out), "dead_fraction": dead.float().mean(), "sparsity_coefficient": torch.as_tensor(state.sparsity_coefficient)}
+    extra = {**state.sae.diagnostics(out), "dead_fraction": dead.float().mean(),
+             "sparsity_coefficient": torch.as_tensor(state.sparsity_coefficient)}
     if state.cfg.target_l0 and state.cfg.l0_control_on == "validation": extra["val_l0"] = state.val_l0
     values = {**sums, **extra}
-    flat = torch.stack([torch.as_tensor(v, dtype=torch.float32, device=state.device).reshape(()) for v in values.values()])
+    flat = torch.stack([torch.as_tensor(v, dtype=torch.float32, device=state.device).reshape(())
+                        for v in values.values()])
     vals = dict(zip(values, flat.tolist()))
     row = {k: vals[k] / n for k in sums if k not in ("sq_err", "var")}
     row.update({k: vals[k] for k in extra}, step=state.step, samples=state.step * batch,
                explained_variance=1 - vals["sq_err"] / max(vals["var"], 1e-12), lr=lr_at(state.step - 1, state.cfg),
                samples_per_s=n * batch / max(time.perf_counter() - t0, 1e-9))
-    if not math.isfinite(row["loss"]): raise FloatingPointError(f"loss became {row['loss']} at step {state.step}; lower lr")
+    if not math.isfinite(row["loss"]):
+        raise FloatingPointError(f"loss became {row['loss']} at step {state.step}; lower lr")
     return row
 
 # %% ../nbs/05_train.ipynb #f53f63cd
@@ -304,7 +319,8 @@ def _finish(state:TrainState, rows:list, out_dir:Path|None, finished:bool) -> Tr
     sae = sae.cpu().fold_input_scale(store.scale)  # works on raw embeddings now
     lam = float(state.sparsity_coefficient)
     validation = store.validation(scaled=False, max_rows=20_000)
-    metrics = {**evaluate_sae(sae, validation).metrics, "sparsity_coefficient": lam} if len(validation) else {"sparsity_coefficient": lam}
+    metrics = ({**evaluate_sae(sae, validation).metrics, "sparsity_coefficient": lam} if len(validation)
+               else {"sparsity_coefficient": lam})
     if out_dir is not None and finished:
         write_json(out_dir / "metrics.json", metrics, overwrite=True)
         sae.save(out_dir / "sae", overwrite=True)
@@ -316,18 +332,23 @@ def _check_inputs(sae_cfg:SAEConfig, train_cfg:TrainConfig, store):
         raise ValueError(f"SAEConfig.d_in={sae_cfg.d_in} but the store's embeddings have {store.d_in} dimensions; "
                          f"set d_in={store.d_in} (or use the embeddings the SAE was made for)")
     if train_cfg.batch_size not in (None, store.batch_size):
-        raise ValueError(f"TrainConfig.batch_size={train_cfg.batch_size} but the store serves batches of {store.batch_size}; "
+        raise ValueError(f"TrainConfig.batch_size={train_cfg.batch_size} "
+                         f"but the store serves batches of {store.batch_size}; "
                          "build the store with the same batch_size or leave TrainConfig.batch_size=None")
     if train_cfg.target_l0 is not None and SAE_CLASSES[sae_cfg.architecture].fixed_l0:
-        raise ValueError(f"target_l0 does not apply to {sae_cfg.architecture}: its L0 is k; set SAEConfig.k={round(train_cfg.target_l0)}")
+        raise ValueError(f"target_l0 does not apply to {sae_cfg.architecture}: its L0 is k; "
+                         f"set SAEConfig.k={round(train_cfg.target_l0)}")
     if train_cfg.target_l0 is not None and train_cfg.target_l0 >= sae_cfg.d_sae:
-        raise ValueError(f"target_l0={train_cfg.target_l0} must be below d_sae={sae_cfg.d_sae}; lower it or widen the SAE")
+        raise ValueError(f"target_l0={train_cfg.target_l0} must be below d_sae={sae_cfg.d_sae}; "
+                         "lower it or widen the SAE")
 
 # %% ../nbs/05_train.ipynb #7f70c19f
 def _next_batch(store, step:int, device:torch.device) -> torch.Tensor:
     x = store.next_batch()
     bad = ~torch.isfinite(x).all(1)
-    if bad.any(): raise ValueError(f"batch at step {step} holds NaN/inf in rows {bad.nonzero().flatten()[:10].tolist()}; clean the embeddings")
+    if bad.any():
+        raise ValueError(f"batch at step {step} holds NaN/inf in rows {bad.nonzero().flatten()[:10].tolist()}; "
+                         "clean the embeddings")
     return x.to(device, non_blocking=True)
 
 # %% ../nbs/05_train.ipynb #a9283781
@@ -365,10 +386,14 @@ def train_sae(sae_cfg:SAEConfig, train_cfg:TrainConfig, store,  # an ActivationS
         with autocast: out, parts = train_step(state, x, loss_fn)
         steer_sparsity(state, out, x, probe)
         sums = _accumulate(sums, parts, out, x)
-        state.step += 1; n_log += 1; bar.update(1)
+        state.step += 1
+        n_log += 1
+        bar.update(1)
         if state.step % tc.log_every == 0 or state.step == end:
             row = _log_row(state, sums, n_log, len(x), out, t_log)
-            rows.append(row); bar.set_postfix(l0=f"{row['l0']:.1f}", ev=f"{row['explained_variance']:.3f}", dead=f"{row['dead_fraction']:.2f}")
+            rows.append(row)
+            bar.set_postfix(l0=f"{row['l0']:.1f}", ev=f"{row['explained_variance']:.3f}",
+                            dead=f"{row['dead_fraction']:.2f}")
             if out_dir is not None:
                 with open(out_dir / "log.jsonl", "a") as fh: fh.write(json.dumps(row) + "\n")
             if wandb_run is not None: wandb_run.log(row, step=state.step)
@@ -382,24 +407,32 @@ def train_sae(sae_cfg:SAEConfig, train_cfg:TrainConfig, store,  # an ActivationS
 
 # %% ../nbs/05_train.ipynb #bf29fcfa
 def plot_training(log:pd.DataFrame|str|Path) -> plt.Figure:
-    "Loss terms, L0 (batch and held-out), explained variance, dead fraction and λ, and JumpReLU's thresholds, against samples seen."
+    ("Loss terms, L0 (batch and held-out), explained variance, dead fraction and λ, and JumpReLU's thresholds, "
+     "against samples seen.")
     if not isinstance(log, pd.DataFrame): log = pd.read_json(log, lines=True)
     thresholds = "theta_p50" in log
     fig, axes = plt.subplots(1, 5 if thresholds else 4, figsize=(20 if thresholds else 16, 3.4))
     s = log["samples"]
     for k in ("mse", "sparsity", "pre_act", "aux"):
         if k in log: axes[0].plot(s, log[k], label=k)
-    axes[0].set(yscale="log", ylabel="loss term (scaled units)", title="losses"); axes[0].legend()
+    axes[0].set(yscale="log", ylabel="loss term (scaled units)", title="losses")
+    axes[0].legend()
     axes[1].plot(s, log["l0"], label="training batches")
     if "val_l0" in log: axes[1].plot(s, log["val_l0"], label="validation rows")
-    axes[1].set(yscale="log", ylabel="features per input", title="L0"); axes[1].legend()
-    axes[2].plot(s, log["explained_variance"]); axes[2].set(ylabel="fraction", title="explained variance (batches)")
-    axes[3].plot(s, log["dead_fraction"], label="dead fraction"); axes[3].set(ylabel="fraction", title="dead features / λ")
-    ax = axes[3].twinx(); ax.plot(s, log["sparsity_coefficient"], color="tab:red", label="λ"); ax.set(yscale="log", ylabel="λ")
+    axes[1].set(yscale="log", ylabel="features per input", title="L0")
+    axes[1].legend()
+    axes[2].plot(s, log["explained_variance"])
+    axes[2].set(ylabel="fraction", title="explained variance (batches)")
+    axes[3].plot(s, log["dead_fraction"], label="dead fraction")
+    axes[3].set(ylabel="fraction", title="dead features / λ")
+    ax = axes[3].twinx()
+    ax.plot(s, log["sparsity_coefficient"], color="tab:red", label="λ")
+    ax.set(yscale="log", ylabel="λ")
     if thresholds:
         axes[4].fill_between(s, log["theta_p10"], log["theta_p90"], alpha=0.3, label="θ, 10–90 %")
         axes[4].plot(s, log["theta_p50"], label="θ, median")
-        axes[4].set(ylabel="threshold (scaled units)", title="JumpReLU thresholds"); axes[4].legend()
+        axes[4].set(ylabel="threshold (scaled units)", title="JumpReLU thresholds")
+        axes[4].legend()
     for a in axes: a.set_xlabel("samples seen")
     fig.tight_layout()
     return fig
@@ -410,15 +443,20 @@ def plot_sparsity_fidelity(log:pd.DataFrame, final:dict|None=None) -> plt.Figure
     fig, ax = plt.subplots(figsize=(5.5, 4))
     points = ax.scatter(log["l0"], log["explained_variance"], c=log["step"], cmap="viridis", s=14)
     fig.colorbar(points, ax=ax, label="training step")
-    if final: ax.scatter([final["l0"]], [final["explained_variance"]], marker="*", s=220, color="tab:red", label="validation, final")
-    ax.set_xscale("log"); ax.set_xlabel("L0 (features firing per input)"); ax.set_ylabel("explained variance")
+    if final:
+        ax.scatter([final["l0"]], [final["explained_variance"]], marker="*", s=220, color="tab:red",
+                   label="validation, final")
+    ax.set_xscale("log")
+    ax.set_xlabel("L0 (features firing per input)")
+    ax.set_ylabel("explained variance")
     ax.xaxis.set_minor_formatter(plt.NullFormatter())
-    ax.set_ylim(max(-0.05, min(log["explained_variance"].min(), final["explained_variance"] if final else 1) - 0.05), 1)  # early steps can be far below 0
-    ax.set_title("Sparsity vs fidelity"); ax.grid(alpha=0.3)
+    # early steps can be far below 0
+    ax.set_ylim(max(-0.05, min(log["explained_variance"].min(), final["explained_variance"] if final else 1) - 0.05), 1)
+    ax.set_title("Sparsity vs fidelity")
+    ax.grid(alpha=0.3)
     if final: ax.legend(loc="lower right")
     fig.tight_layout()
     return fig
-
 
 # %% ../nbs/05_train.ipynb #986e2b7d
 _SAE_FIELDS = {f.name for f in dataclasses.fields(SAEConfig)}
@@ -447,22 +485,25 @@ def sweep(store, runs:list[dict]|dict[str, list],  # explicit runs, or a grid {k
     sae_cfg = sae_cfg or SAEConfig(d_in=store.d_in, d_sae=16 * store.d_in)
     train_cfg = train_cfg or TrainConfig()
     held = store.read(store.indices(split)[:20_000], scaled=False)
-    if not len(held): raise ValueError(f"the store has no {split} rows to score the sweep on; give it a {split} fraction > 0")
+    if not len(held):
+        raise ValueError(f"the store has no {split} rows to score the sweep on; give it a {split} fraction > 0")
     rows = []
     for i, changes in enumerate(tqdm(runs, desc="sweep", disable=not progress)):
         s, t = _configs(sae_cfg, train_cfg, changes)
         t0 = time.perf_counter()
         res = train_sae(s, t, store, out_dir=None if out_dir is None else Path(out_dir) / f"run{i:03d}", progress=False)
-        rows.append({**changes, "architecture": s.architecture, "sparsity_mode": s.sparsity_mode if s.architecture == "jumprelu" else "",
+        rows.append({**changes, "architecture": s.architecture,
+                     "sparsity_mode": s.sparsity_mode if s.architecture == "jumprelu" else "",
                      "d_sae": s.d_sae, "target_l0": t.target_l0 or (s.k if "topk" in s.architecture else None),
                      **evaluate_sae(res.sae, held).metrics, "split": split, "val_l0": res.metrics.get("l0"),
                      "sparsity_coefficient": res.metrics["sparsity_coefficient"], "seconds": time.perf_counter() - t0})
     return pd.DataFrame(rows)
 
 # %% ../nbs/05_train.ipynb #4851f885
-def plot_frontier(table:pd.DataFrame,
-                  baseline:dict|None=None,  # {L0: explained variance} of a dense baseline, e.g. `pca_explained_variance`
-                 ) -> plt.Figure:
+def plot_frontier(
+    table:pd.DataFrame,
+    baseline:dict|None=None,  # {L0: explained variance} of a dense baseline, e.g. `pca_explained_variance`
+) -> plt.Figure:
     "Explained variance against L0, one line per architecture (and JumpReLU mode), a dashed baseline beside them."
     fig, ax = plt.subplots(figsize=(6, 4))
     label = table["architecture"] + table["sparsity_mode"].map(lambda m: f" ({m})" if m else "")
@@ -473,5 +514,6 @@ def plot_frontier(table:pd.DataFrame,
     split = table["split"].iloc[0] if "split" in table else "validation"
     ax.set(xscale="log", xlabel=f"L0 (features per document, {split})", ylabel=f"explained variance ({split})",
            title="Sparsity vs fidelity")
-    ax.legend(); fig.tight_layout()
+    ax.legend()
+    fig.tight_layout()
     return fig
