@@ -2,7 +2,7 @@
 DATA ?= study
 OUT ?= runs/demo
 
-.PHONY: install demo test test-slow bench readme docs
+.PHONY: install demo test test-slow bench readme docs docs-check docs-quarto
 install:
 	bash tools/install.sh
 
@@ -21,5 +21,14 @@ bench: install
 readme:
 	python tools/readme.py
 
+# Docs. Quarto is the canonical builder (`make docs-quarto` = nbdev_docs, into _docs/; CI: .github/workflows/docs.yml).
+# Without Quarto, `make docs` builds the same processed notebooks as static HTML into _site/, and `make docs-check`
+# loads every page in headless Chromium (apt-get install chromium): console errors, links, images, screenshots.
 docs:
+	python tools/docs.py
+
+docs-check:
+	python tools/check_site.py
+
+docs-quarto:
 	nbdev_docs
