@@ -125,7 +125,7 @@ class SparseAutoencoder(nn.Module):
     "Base class: parameters, encode/decode/forward, losses, decoder norms and save/load."
     unit_norm_decoder = True  # whether training keeps ‖W_dec,i‖ = 1
     fixed_l0 = False  # whether L0 is set by `k` (topk, batchtopk) rather than by a sparsity penalty
-    holds_l0_by_thresholds = False  # whether training hits a target L0 by rescaling thresholds (`calibrate`), not λ
+    holds_l0_by_thresholds = False  # whether `l0_method='thresholds'` can hold a target L0 by rescaling thresholds
     default_lr = 2e-3  # peak learning rate when TrainConfig.lr is None
     extra_tensors = ()  # tensors saved beside W_enc, b_enc, W_dec, b_dec
 
@@ -295,7 +295,7 @@ class JumpReLUSAE(SparseAutoencoder):
     @property
     def unit_norm_decoder(self) -> bool: return self.cfg.sparsity_mode == "step"
 
-    def sparsity_defaults(self): return (1.0, 0.2) if self.cfg.sparsity_mode == "tanh" else (1.0, 0.1)
+    def sparsity_defaults(self): return (0.3, 1.0) if self.cfg.sparsity_mode == "tanh" else (1.0, 0.1)
 
     def initialize(self, x, target_l0):
         super().initialize(x, target_l0)

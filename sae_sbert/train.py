@@ -32,11 +32,12 @@ class TrainConfig(Config):
     adam_betas: tuple|None = None  # None: (0, 0.999) for step-mode JumpReLU, else (0.9, 0.999)
     lr_warmup_steps: int = 50  # linear warm-up from 0
     lr_decay_fraction: float = 0.2  # linear decay to 0 over this last share of the steps
-    sparsity_coefficient: float|None = None  # λ (ReLU under target_l0: its start); None: the architecture's default
+    sparsity_coefficient: float|None = None  # λ (its start under the L0 controller); None: the architecture's default
     sparsity_warmup_fraction: float|None = None  # share of the run over which λ grows from 0; None: the architecture's
-    target_l0: float|None = None  # L0 to train at: JumpReLU's thresholds are held there, ReLU's λ is steered there
-    l0_anneal_fraction: float = 0.3  # JumpReLU: share of the run over which its target falls from 3× to target_l0
-    l0_controller_gain: float = 0.02  # ReLU: step of log λ per step, times the clipped log(L0/target)
+    target_l0: float|None = None  # L0 to train at, reached as `l0_method` says
+    l0_method: str = "controller"  # 'controller' steers λ; 'thresholds' (JumpReLU) rescales them every 10 steps
+    l0_anneal_fraction: float = 0.3  # 'thresholds': share of the run over which the target falls from 3× to target_l0
+    l0_controller_gain: float = 0.02  # 'controller': step of log λ per step, times the clipped log(L0/target)
     l0_control_on: str = "validation"  # where L0 is measured: held-out rows (every 10 steps) or the training 'batch'
     init_rows: int = 4096  # training rows that the data-dependent initialisation looks at
     aux_coefficient: float = 1 / 32  # AuxK weight (every architecture but relu)
@@ -67,6 +68,7 @@ class TrainConfig(Config):
         check_range("checkpoint_every", self.checkpoint_every, 0, math.inf)
         check_range("aux_coefficient", self.aux_coefficient, 0, math.inf)
         check_choice("l0_control_on", self.l0_control_on, ("validation", "batch"))
+        check_choice("l0_method", self.l0_method, ("controller", "thresholds"))
         if self.adam_betas is not None and (len(self.adam_betas) != 2 or not all(0 <= b < 1 for b in self.adam_betas)):
             raise ValueError(f"adam_betas must be two numbers in [0, 1), got {self.adam_betas!r}")
 
@@ -141,7 +143,7 @@ class TrainState:
     @property
     def sparsity_coefficient(self) -> torch.Tensor|float:
         "λ for the current step: steered towards the target L0 (a tensor, no host sync) or on its schedule."
-        steered = self.cfg.target_l0 and not self.sae.holds_l0_by_thresholds
+        steered = self.cfg.target_l0 and self.cfg.l0_method == "controller"
         return self.log_lambda.exp() if steered else sparsity_at(self.step, self.cfg)
 
 # %% ../nbs/05_train.ipynb #4c77463f
@@ -237,13 +239,14 @@ def steer_sparsity(state:TrainState, out:SAEOutput, x:torch.Tensor, probe:torch.
     state.since_fired = torch.where(active.any(0), 0, state.since_fired + len(active))
     tc, sae = state.cfg, state.sae
     if not tc.target_l0: return
-    if probe is None and not sae.holds_l0_by_thresholds:
+    holding = tc.l0_method == "thresholds"
+    if probe is None and not holding:
         l0 = active.sum(-1).float().mean()
         state.log_lambda = control_log_lambda(state.log_lambda, l0, tc.target_l0, tc.l0_controller_gain)
     elif state.step % 10 == 9:
         rows = x if probe is None else probe
         state.val_l0.copy_((sae.encode(rows) != 0).sum(-1).float().mean())
-        if sae.holds_l0_by_thresholds: sae.calibrate(rows, l0_target_at(state.step, tc), train_x=rows)
+        if holding: sae.calibrate(rows, l0_target_at(state.step, tc), train_x=rows)
         else: state.log_lambda = control_log_lambda(state.log_lambda, state.val_l0, tc.target_l0,
                                                     10 * tc.l0_controller_gain)
 
@@ -341,6 +344,9 @@ def _check_inputs(sae_cfg:SAEConfig, train_cfg:TrainConfig, store):
     if train_cfg.target_l0 is not None and train_cfg.target_l0 >= sae_cfg.d_sae:
         raise ValueError(f"target_l0={train_cfg.target_l0} must be below d_sae={sae_cfg.d_sae}; "
                          "lower it or widen the SAE")
+    if train_cfg.l0_method == "thresholds" and not SAE_CLASSES[sae_cfg.architecture].holds_l0_by_thresholds:
+        raise ValueError(f"l0_method='thresholds' needs thresholds, which {sae_cfg.architecture} has not; "
+                         "use l0_method='controller'")
 
 # %% ../nbs/05_train.ipynb #7f70c19f
 def _next_batch(store, step:int, device:torch.device) -> torch.Tensor:
