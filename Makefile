@@ -16,10 +16,15 @@ test-slow: install
 	bash tools/test.sh --flags slow
 
 bench: install
-	python bench/embed.py && python bench/train.py && python bench/interpret.py
+	python bench/embed.py && python bench/train.py && python bench/calibrate.py && python bench/interpret.py
 
 readme:
 	python tools/readme.py
+
+# Refresh the outputs saved in the library notebooks (what the docs show; CI: tools/check_outputs.py).
+.PHONY: outputs
+outputs:
+	python tools/outputs.py
 
 # Docs. Quarto is the canonical builder (`make docs-quarto` = nbdev_docs, into _docs/; CI: .github/workflows/docs.yml).
 # Without Quarto, `make docs` builds the same processed notebooks as static HTML into _site/, and `make docs-check`
