@@ -80,14 +80,20 @@ def _per_feature(t:torch.Tensor, like:torch.Tensor) -> torch.Tensor:
     "Sum a (..., d_sae) gradient over the leading dims to the threshold's shape."
     return t.reshape(-1, t.shape[-1]).sum(0).reshape(like.shape)
 
-# %% ../nbs/04_sae.ipynb #edbf6267
-class JumpReLUFunction(torch.autograd.Function):
-    "z·H(z−θ), with ∂/∂z = H(z−θ) and the rectangle-kernel pseudo-derivative −(θ/ε)K((z−θ)/ε) in θ."
+# %% ../nbs/04_sae.ipynb #5d18b1c9
+class _ThresholdFunction(torch.autograd.Function):
+    "Keeps z, θ and the kernel's bandwidth ε for the backward pass of a function of z − θ."
     @staticmethod
-    def forward(ctx, z, theta, bandwidth:float):
+    def setup_context(ctx, inputs, output):
+        z, theta, bandwidth = inputs
         ctx.save_for_backward(z, theta)
         ctx.bandwidth = bandwidth
-        return z * (z > theta).to(z.dtype)
+
+# %% ../nbs/04_sae.ipynb #edbf6267
+class JumpReLUFunction(_ThresholdFunction):
+    "z·H(z−θ), with ∂/∂z = H(z−θ) and the rectangle-kernel pseudo-derivative −(θ/ε)K((z−θ)/ε) in θ."
+    @staticmethod
+    def forward(z, theta, bandwidth:float): return z * (z > theta).to(z.dtype)
 
     @staticmethod
     def backward(ctx, grad_out):
@@ -98,13 +104,10 @@ class JumpReLUFunction(torch.autograd.Function):
         return grad_z, _per_feature(grad_theta, theta), None
 
 # %% ../nbs/04_sae.ipynb #d0d0e81b
-class StepFunction(torch.autograd.Function):
+class StepFunction(_ThresholdFunction):
     "H(z−θ), with no gradient to z and the pseudo-derivative −(1/ε)K((z−θ)/ε) in θ."
     @staticmethod
-    def forward(ctx, z, theta, bandwidth:float):
-        ctx.save_for_backward(z, theta)
-        ctx.bandwidth = bandwidth
-        return (z > theta).to(z.dtype)
+    def forward(z, theta, bandwidth:float): return (z > theta).to(z.dtype)
 
     @staticmethod
     def backward(ctx, grad_out):
