@@ -18,9 +18,13 @@ from .sae import SAEConfig, SAEOutput, SparseAutoencoder, SAE_CLASSES, INIT_FIRE
 from .evaluate import evaluate_sae
 
 # %% auto #0
-__all__ = ['CHECKPOINT', 'CALIBRATION_TRAIN_ROWS', 'TrainConfig', 'lr_at', 'sparsity_at', 'control_log_lambda', 'l0_target_at',
-           'TrainResult', 'TrainState', 'save_checkpoint', 'load_checkpoint', 'clip_gradient_spikes', 'train_step',
-           'steer_sparsity', 'train_sae', 'plot_training', 'plot_sparsity_fidelity', 'sweep', 'plot_frontier']
+__all__ = ['L0_METHODS', 'CHECKPOINT', 'CALIBRATION_TRAIN_ROWS', 'TrainConfig', 'lr_at', 'sparsity_at', 'control_log_lambda',
+           'l0_target_at', 'TrainResult', 'TrainState', 'save_checkpoint', 'load_checkpoint', 'clip_gradient_spikes',
+           'train_step', 'steer_sparsity', 'train_sae', 'plot_training', 'plot_sparsity_fidelity', 'sweep',
+           'plot_frontier']
+
+# %% ../nbs/05_train.ipynb #5ab3961c
+L0_METHODS = ("controller", "thresholds", "controller_then_hold")  # how `target_l0` is reached
 
 # %% ../nbs/05_train.ipynb #35f8d1dc
 @dataclass
@@ -35,7 +39,7 @@ class TrainConfig(Config):
     sparsity_coefficient: float|None = None  # λ (its start under the L0 controller); None: the architecture's default
     sparsity_warmup_fraction: float|None = None  # share of the run over which λ grows from 0; None: the architecture's
     target_l0: float|None = None  # L0 to train at, reached as `l0_method` says
-    l0_method: str = "controller"  # 'controller' steers λ; 'thresholds' (JumpReLU) rescales them every 10 steps
+    l0_method: str = "controller"  # 'controller' (λ), 'thresholds' (JumpReLU), or 'controller_then_hold': see below
     l0_anneal_fraction: float = 0.3  # 'thresholds': share of the run over which the target falls from 3× to target_l0
     l0_controller_gain: float = 0.02  # 'controller': step of log λ per step, times the clipped log(L0/target)
     l0_control_on: str = "validation"  # where L0 is measured: held-out rows (every 10 steps) or the training 'batch'
@@ -68,7 +72,7 @@ class TrainConfig(Config):
         check_range("checkpoint_every", self.checkpoint_every, 0, math.inf)
         check_range("aux_coefficient", self.aux_coefficient, 0, math.inf)
         check_choice("l0_control_on", self.l0_control_on, ("validation", "batch"))
-        check_choice("l0_method", self.l0_method, ("controller", "thresholds"))
+        check_choice("l0_method", self.l0_method, L0_METHODS)
         if self.adam_betas is not None and (len(self.adam_betas) != 2 or not all(0 <= b < 1 for b in self.adam_betas)):
             raise ValueError(f"adam_betas must be two numbers in [0, 1), got {self.adam_betas!r}")
 
@@ -137,17 +141,18 @@ class TrainState:
         self.dead_mask = torch.zeros(sae_cfg.d_sae, dtype=torch.bool, device=self.device)  # refreshed at each log row
         self.grad_norm_mean = zero.clone()  # running mean of the gradient norm, for the spike guard
         self.val_l0 = zero.clone()  # the controller's last held-out L0 measurement
+        self.reached_target = torch.zeros((), dtype=torch.bool, device=self.device)  # L0 has come down to target
         sample = np.random.default_rng(tc.seed).permutation(store.train_indices())[:tc.init_rows]
         self.sae.initialize(store.read(sample).to(self.device), tc.target_l0 or sae_cfg.k)
 
     @property
     def sparsity_coefficient(self) -> torch.Tensor|float:
         "λ for the current step: steered towards the target L0 (a tensor, no host sync) or on its schedule."
-        steered = self.cfg.target_l0 and self.cfg.l0_method == "controller"
+        steered = self.cfg.target_l0 and self.cfg.l0_method != "thresholds"
         return self.log_lambda.exp() if steered else sparsity_at(self.step, self.cfg)
 
 # %% ../nbs/05_train.ipynb #4c77463f
-_COUNTERS = ("log_lambda", "since_fired", "dead_mask", "grad_norm_mean", "val_l0")
+_COUNTERS = ("log_lambda", "since_fired", "dead_mask", "grad_norm_mean", "val_l0", "reached_target")
 
 # %% ../nbs/05_train.ipynb #7522948a
 @patch
@@ -234,21 +239,26 @@ def train_step(state:TrainState, x:torch.Tensor, loss_fn) -> tuple[SAEOutput, di
 # %% ../nbs/05_train.ipynb #10a02593
 @torch.no_grad()
 def steer_sparsity(state:TrainState, out:SAEOutput, x:torch.Tensor, probe:torch.Tensor|None):
-    "Track firing; move L0 towards the target: thresholds rescaled (every 10 steps) or λ controlled."
+    "Track firing; move L0 towards the target as `l0_method` says: λ steered, thresholds held, or both in turn."
     active = out.features != 0  # (batch, d_sae)
     state.since_fired = torch.where(active.any(0), 0, state.since_fired + len(active))
     tc, sae = state.cfg, state.sae
     if not tc.target_l0: return
-    holding = tc.l0_method == "thresholds"
-    if probe is None and not holding:
+    if probe is None and tc.l0_method == "controller":
         l0 = active.sum(-1).float().mean()
         state.log_lambda = control_log_lambda(state.log_lambda, l0, tc.target_l0, tc.l0_controller_gain)
-    elif state.step % 10 == 9:
-        rows = x if probe is None else probe
-        state.val_l0.copy_((sae.encode(rows) != 0).sum(-1).float().mean())
-        if holding: sae.calibrate(rows, l0_target_at(state.step, tc), train_x=rows)
-        else: state.log_lambda = control_log_lambda(state.log_lambda, state.val_l0, tc.target_l0,
-                                                    10 * tc.l0_controller_gain)
+        return
+    if state.step % 10 != 9: return
+    rows = x if probe is None else probe
+    state.val_l0.copy_((sae.encode(rows) != 0).sum(-1).float().mean())
+    if tc.l0_method == "thresholds":
+        sae.calibrate(rows, l0_target_at(state.step, tc), train_x=rows)
+        return
+    gain = 10 * tc.l0_controller_gain
+    state.log_lambda = control_log_lambda(state.log_lambda, state.val_l0, tc.target_l0, gain)
+    if tc.l0_method == "controller_then_hold":
+        state.reached_target |= state.val_l0 <= tc.target_l0
+        if state.reached_target: sae.calibrate(rows, tc.target_l0, train_x=rows)
 
 # %% ../nbs/05_train.ipynb #eb2649c5
 def _prepare_out_dir(out_dir:Path, resume:bool, overwrite:bool) -> bool:
@@ -344,8 +354,9 @@ def _check_inputs(sae_cfg:SAEConfig, train_cfg:TrainConfig, store):
     if train_cfg.target_l0 is not None and train_cfg.target_l0 >= sae_cfg.d_sae:
         raise ValueError(f"target_l0={train_cfg.target_l0} must be below d_sae={sae_cfg.d_sae}; "
                          "lower it or widen the SAE")
-    if train_cfg.l0_method == "thresholds" and not SAE_CLASSES[sae_cfg.architecture].holds_l0_by_thresholds:
-        raise ValueError(f"l0_method='thresholds' needs thresholds, which {sae_cfg.architecture} has not; "
+    holds = train_cfg.l0_method in ("thresholds", "controller_then_hold")
+    if holds and not SAE_CLASSES[sae_cfg.architecture].holds_l0_by_thresholds:
+        raise ValueError(f"l0_method={train_cfg.l0_method!r} needs thresholds, which {sae_cfg.architecture} has not; "
                          "use l0_method='controller'")
 
 # %% ../nbs/05_train.ipynb #7f70c19f
