@@ -39,7 +39,7 @@ class TrainConfig(Config):
     sparsity_coefficient: float|None = None  # λ (its start under the L0 controller); None: the architecture's default
     sparsity_warmup_fraction: float|None = None  # share of the run over which λ grows from 0; None: the architecture's
     target_l0: float|None = None  # L0 to train at, reached as `l0_method` says
-    l0_method: str = "controller"  # 'controller' (λ), 'thresholds' (JumpReLU), or 'controller_then_hold': see below
+    l0_method: str|None = None  # one of L0_METHODS; None: 'controller_then_hold' for JumpReLU, else 'controller'
     l0_anneal_fraction: float = 0.3  # 'thresholds': share of the run over which the target falls from 3× to target_l0
     l0_controller_gain: float = 0.02  # 'controller': step of log λ per step, times the clipped log(L0/target)
     l0_control_on: str = "validation"  # where L0 is measured: held-out rows (every 10 steps) or the training 'batch'
@@ -72,7 +72,7 @@ class TrainConfig(Config):
         check_range("checkpoint_every", self.checkpoint_every, 0, math.inf)
         check_range("aux_coefficient", self.aux_coefficient, 0, math.inf)
         check_choice("l0_control_on", self.l0_control_on, ("validation", "batch"))
-        check_choice("l0_method", self.l0_method, L0_METHODS)
+        self.l0_method is None or check_choice("l0_method", self.l0_method, L0_METHODS)
         if self.adam_betas is not None and (len(self.adam_betas) != 2 or not all(0 <= b < 1 for b in self.adam_betas)):
             raise ValueError(f"adam_betas must be two numbers in [0, 1), got {self.adam_betas!r}")
 
@@ -85,7 +85,8 @@ class TrainConfig(Config):
             adam_betas=self.adam_betas or ((0.0, 0.999) if step else (0.9, 0.999)),
             sparsity_coefficient=lam if self.sparsity_coefficient is None else self.sparsity_coefficient,
             sparsity_warmup_fraction=warm if self.sparsity_warmup_fraction is None else self.sparsity_warmup_fraction,
-            dead_window=self.dead_window or min(n_train, 5_000_000))
+            dead_window=self.dead_window or min(n_train, 5_000_000),
+            l0_method=self.l0_method or ("controller_then_hold" if sae.holds_l0_by_thresholds else "controller"))
 
 # %% ../nbs/05_train.ipynb #efd5f3cb
 def lr_at(step:int, cfg:TrainConfig) -> float:
