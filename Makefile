@@ -16,7 +16,7 @@ test-slow: install
 	bash tools/test.sh --flags slow
 
 bench: install
-	python bench/embed.py && python bench/train.py && python bench/calibrate.py && python bench/interpret.py
+	bash bench/install_peers.sh || echo "[bench] sae-lens could not be installed: its rows will be left out"; python -m bench $(BENCH_ARGS)
 
 readme:
 	python tools/readme.py
@@ -25,6 +25,16 @@ readme:
 .PHONY: outputs
 outputs:
 	python tools/outputs.py
+
+# The slow cells' outputs too (they read the study corpus and runs/demo: run `make demo` first).
+.PHONY: report-check
+# The run's offline feature browser in headless Chromium: console errors, filtering, a card, escaping, screenshots.
+report-check:
+	python tools/check_report.py $(OUT)/report
+
+.PHONY: outputs-slow
+outputs-slow:
+	python tools/outputs.py --flags slow
 
 # Docs. Quarto is the canonical builder (`make docs-quarto` = nbdev_docs, into _docs/; CI: .github/workflows/docs.yml).
 # Without Quarto, `make docs` builds the same processed notebooks as static HTML into _site/, and `make docs-check`

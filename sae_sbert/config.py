@@ -12,7 +12,7 @@ from fastcore.docments import docments
 
 # %% auto #0
 __all__ = ['check_positive', 'check_range', 'check_choice', 'atomic_write', 'write_json', 'read_json', 'Config', 'config_parser',
-           'parse_config', 'resolve_device', 'unit_rows', 'row_batches', 'sha256_hex']
+           'parse_config', 'resolve_device', 'unit_rows', 'as_numpy', 'row_batches', 'sha256_hex']
 
 # %% ../nbs/00_config.ipynb #6cc411b1
 def check_positive(name:str, value, integer:bool=False):
@@ -149,6 +149,12 @@ def unit_rows(x) -> np.ndarray:
     x = np.asarray(x, dtype=np.float32)
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
 
+
+# %% ../nbs/00_config.ipynb #53a21cf8
+def as_numpy(x) -> np.ndarray|None:
+    "`x` (a tensor, array or nested list) as a numpy array: tensors detached to float32 on the CPU; arrays as they are."
+    if x is None or isinstance(x, np.ndarray): return x
+    return x.detach().float().cpu().numpy() if hasattr(x, "detach") else np.asarray(x, dtype=np.float32)
 
 # %% ../nbs/00_config.ipynb #e2697518
 def row_batches(x, batch_size:int, device:torch.device|str|None=None):

@@ -12,12 +12,13 @@ from typing import Callable, Sequence
 import numpy as np, pandas as pd
 from sklearn.feature_extraction.text import CountVectorizer, ENGLISH_STOP_WORDS
 from tqdm.auto import tqdm
-from .config import Config, check_positive, check_range, check_choice, atomic_write, read_json, unit_rows
+from .config import (Config, check_positive, check_range, check_choice, atomic_write, read_json, unit_rows,
+                              as_numpy)
 from .features import FeatureActivations
-from .phrases import PhraseVocabulary, _StringVectors, build_vocabulary, embed_strings
+from .phrases import PhraseVocabulary, StringVectors, build_vocabulary, embed_strings
 from .detection import (auroc_rows, detection_samples, keyword_rating, rating_buckets, split_heldout,
                                  top_evidence)
-from .labels import (_keybert, _pair_order, contrast_candidates, cover_phrases, feature_targets,
+from .labels import (keybert_model, pair_order, contrast_candidates, cover_phrases, feature_targets,
                               greedy_clusters, rank_phrases)
 import matplotlib.pyplot as plt
 
@@ -89,7 +90,7 @@ def reference_keywords(texts:Sequence[str], top_idx:np.ndarray, embeddings:np.nd
     ("The thesis's procedure: per feature, keywords (cluster leaders, best first) with term scores, "
      "and label vectors (F, d).")
     docs = np.unique(top_idx[top_idx >= 0])
-    found = _keybert(encoder).extract_keywords([texts[d] for d in docs], keyphrase_ngram_range=cfg.kb_ngram_range,
+    found = keybert_model(encoder).extract_keywords([texts[d] for d in docs], keyphrase_ngram_range=cfg.kb_ngram_range,
                                                stop_words=list(cfg.stop_words), top_n=cfg.kb_top_n,
                                                doc_embeddings=unit_rows(embeddings[docs]))
     if len(docs) == 1: found = [found]
@@ -97,7 +98,7 @@ def reference_keywords(texts:Sequence[str], top_idx:np.ndarray, embeddings:np.nd
     analyze = CountVectorizer().build_analyzer()
     tokens = {d: analyze(texts[d]) for d in per_doc}
     words = {d: set(t) for d, t in tokens.items()}
-    vec = _StringVectors(encoder)
+    vec = StringVectors(encoder)
     vec.add(k for kws in found for k, _ in kws)
     E, stage = unit_rows(embeddings), {}
     for f in tqdm(np.flatnonzero(top_idx[:, 0] >= 0), desc="reference: keywords", disable=not progress):
@@ -112,7 +113,7 @@ def reference_keywords(texts:Sequence[str], top_idx:np.ndarray, embeddings:np.nd
         contain = lambda term, ev=ev: sum(all(w in words[d] for w in term.split()) for d in ev)
         scored = {t: float(np.mean(s) * np.log1p(contain(t))) for t, s in merged.items()}  # step 3
         top = sorted(scored, key=lambda t: -scored[t])[:cfg.n_pair_keywords]
-        pairs = [_pair_order(a, b, [tokens[d] for d in ev]) for i, a in enumerate(top) for b in top[i + 1:]]  # step 4
+        pairs = [pair_order(a, b, [tokens[d] for d in ev]) for i, a in enumerate(top) for b in top[i + 1:]]  # step 4
         stage[f] = (scored, pairs, unit_rows(E[ev].mean(0)), contain)
     vec.add(p for _, pairs, _, _ in stage.values() for p in pairs)
     keywords, label_vectors = [None] * len(top_idx), np.zeros((len(top_idx), E.shape[1]), dtype=np.float32)
@@ -142,11 +143,6 @@ def detection_auroc(label_vectors:np.ndarray,  # (F, d) one embedding per featur
         out[sl] = auroc_rows(score(pos[sl]), score(neg[sl]))
     return np.where(named, out, np.nan)
 
-# %% ../nbs/08_interpret.ipynb #9b284653
-def _as_numpy(x):
-    if x is None or isinstance(x, np.ndarray): return x
-    return x.detach().float().cpu().numpy() if hasattr(x, "detach") else np.asarray(x, dtype=np.float32)
-
 # %% ../nbs/08_interpret.ipynb #3ad0c8f7
 def _check_inputs(acts, texts, embeddings, decoder):
     if not (len(texts) == acts.n_docs == len(embeddings)):
@@ -174,7 +170,7 @@ def interpret_features(
     if unknown := sorted(set(overrides) - known):
         raise ValueError(f"unknown option(s) {unknown}; InterpretConfig fields: {sorted(known)}")
     cfg = (cfg or InterpretConfig()).replace(**overrides)
-    embeddings, decoder = np.asarray(embeddings), _as_numpy(decoder)
+    embeddings, decoder = np.asarray(embeddings), as_numpy(decoder)
     _check_inputs(acts, texts, embeddings, decoder)
     timing, t0 = {}, time.perf_counter()
     if heldout is None: evidence, heldout = split_heldout(acts.n_docs, cfg.heldout_fraction, cfg.seed)

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd, scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, ENGLISH_STOP_WORDS
 from .config import check_positive, check_range, unit_rows
 from .features import FeatureActivations
-from .phrases import _StringVectors, _TOKEN, embed_strings, phrase_analyzer
+from .phrases import StringVectors, WORD_TOKEN, embed_strings, phrase_analyzer
 
 # %% auto #0
 __all__ = ['JudgeSamples', 'judge_samples', 'bootstrap_auroc', 'EncoderJudge', 'LexicalJudge', 'derange', 'label_phrases',
@@ -98,7 +98,7 @@ class EncoderJudge:
                  center:bool=True):  # subtract the mean of the judged documents and of the judged phrases first
         self.encoder, self.texts, self.independent, self.precision, self.center = (
             encoder, texts, independent, precision, center)
-        self.phrases = _StringVectors(encoder, precision)
+        self.phrases = StringVectors(encoder, precision)
         self.doc_vectors = None if embeddings is None else unit_rows(embeddings)
         self.embedded = None if embeddings is None else np.ones(len(texts), dtype=bool)
 
@@ -144,7 +144,7 @@ class LexicalJudge:
 
     def column(self, phrase:str) -> int:
         "The phrase's column, -1 if no judged document contains it."
-        return self.vocabulary.get(" ".join(_TOKEN.findall(phrase.lower())), -1)
+        return self.vocabulary.get(" ".join(WORD_TOKEN.findall(phrase.lower())), -1)
 
     def __call__(self, labels:Sequence, docs:np.ndarray) -> np.ndarray:
         asked = docs[docs >= 0]

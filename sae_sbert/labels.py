@@ -10,10 +10,11 @@ from .features import FeatureActivations
 from .phrases import PhraseVocabulary
 
 # %% auto #0
-__all__ = ['greedy_clusters', 'feature_targets', 'rank_phrases', 'contrast_candidates', 'cover_phrases']
+__all__ = ['keybert_model', 'greedy_clusters', 'pair_order', 'feature_targets', 'rank_phrases', 'contrast_candidates',
+           'cover_phrases']
 
 # %% ../nbs/07c_labels.ipynb #82dec984
-def _keybert(encoder):
+def keybert_model(encoder):
     from keybert import KeyBERT
     from keybert.backend import BaseEmbedder
     if hasattr(encoder, "encode"): return KeyBERT(model=encoder)
@@ -33,7 +34,7 @@ def greedy_clusters(vectors:np.ndarray, threshold:float) -> np.ndarray:
     return leader
 
 # %% ../nbs/07c_labels.ipynb #81c329dd
-def _pair_order(a:str, b:str, tokens:list[list[str]]) -> str:
+def pair_order(a:str, b:str, tokens:list[list[str]]) -> str:
     "The 2-word phrase of `a` and `b` in the order found adjacent more often, else in order of first appearance."
     ab = sum(t[i] == a and t[i + 1] == b for t in tokens for i in range(len(t) - 1))
     ba = sum(t[i] == b and t[i + 1] == a for t in tokens for i in range(len(t) - 1))

@@ -15,7 +15,8 @@ from .config import atomic_write, read_json, sha256_hex, unit_rows
 from .encoder import embed_texts
 
 # %% auto #0
-__all__ = ['embed_strings', 'encoder_key', 'phrase_analyzer', 'PhraseVocabulary', 'texts_fingerprint', 'build_vocabulary']
+__all__ = ['WORD_TOKEN', 'embed_strings', 'encoder_key', 'StringVectors', 'phrase_analyzer', 'PhraseVocabulary',
+           'texts_fingerprint', 'build_vocabulary']
 
 # %% ../nbs/07a_phrases.ipynb #1ba03876
 def embed_strings(texts:Sequence[str], encoder, batch_size:int=256,
@@ -38,7 +39,7 @@ def encoder_key(encoder) -> str:
     return sha256_hex([np.round(probe, 4).tobytes()], 16)
 
 # %% ../nbs/07a_phrases.ipynb #8ff7966e
-class _StringVectors(dict):
+class StringVectors(dict):
     "Unit embeddings of strings, each computed once, in batches."
     def __init__(self, encoder, precision:str="fp32"):
         super().__init__()
@@ -50,7 +51,7 @@ class _StringVectors(dict):
 
 # %% ../nbs/07a_phrases.ipynb #36353426
 # starts with two letters; letters, digits, inner hyphens
-_TOKEN = re.compile(r"(?u)\b[^\W\d_]{2}(?:[^\W_]|-(?=[^\W_]))*")
+WORD_TOKEN = re.compile(r"(?u)\b[^\W\d_]{2}(?:[^\W_]|-(?=[^\W_]))*")
 
 # %% ../nbs/07a_phrases.ipynb #1600271b
 def phrase_analyzer(ngram_range:tuple=(1, 3), stop_words=ENGLISH_STOP_WORDS) -> Callable[[str], list[str]]:
@@ -59,7 +60,7 @@ def phrase_analyzer(ngram_range:tuple=(1, 3), stop_words=ENGLISH_STOP_WORDS) -> 
     stop = frozenset(stop_words)
     def analyze(text:str) -> list[str]:
         out, run = set(), []
-        for tok in [*_TOKEN.findall(text.lower()), None]:
+        for tok in [*WORD_TOKEN.findall(text.lower()), None]:
             if tok is not None and tok not in stop:
                 run.append(tok)
                 continue
@@ -102,7 +103,7 @@ def build_vocabulary(texts:Sequence[str],  # the corpus (or any texts to draw la
     ("Embedded candidate phrases of `texts`, read from `cache_dir` when this corpus, encoder and options "
      "were done before.")
     opts = dict(ngram_range=list(ngram_range), min_df=min_df, max_df=max_df, max_features=max_features,
-                stop_words=sorted(stop_words), token=_TOKEN.pattern)
+                stop_words=sorted(stop_words), token=WORD_TOKEN.pattern)
     meta = dict(corpus=texts_fingerprint(texts), encoder=encoder_key(encoder), n_texts=len(texts),
                 precision=precision, **opts)
     key = sha256_hex([json.dumps(meta, sort_keys=True)], 16)

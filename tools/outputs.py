@@ -1,10 +1,11 @@
 """Refresh the saved outputs of the library notebooks, so the docs show what the lessons print and draw (issue 13).
 
 `python tools/outputs.py` (or `make outputs`) runs nbs/0*.ipynb and nbs/1*.ipynb one at a time; name notebooks to run
-only those: `python tools/outputs.py nbs/04_sae.ipynb`. Each runs the way `nbdev_test` runs it (execnb's CaptureShell,
-cwd nbs/, cells flagged with a `tst_flags` flag or `#| eval: false` skipped), with MPLBACKEND=Agg, OMP_NUM_THREADS=1
-and plots as plain PNG; `IN_TEST` is not set (outputs are what a reader running the notebook sees). Only outputs
-change, never a source; skipped cells keep the outputs they had, filtered alike.
+only those: `python tools/outputs.py nbs/04_sae.ipynb`; `--flags slow` also runs the cells flagged `slow`, as
+`nbdev_test --flags slow` does (they need the study corpus and take minutes). Each runs the way `nbdev_test` runs
+it (execnb's CaptureShell, cwd nbs/, cells flagged with a `tst_flags` flag or `#| eval: false` skipped), with
+MPLBACKEND=Agg, OMP_NUM_THREADS=1 and plots as plain PNG; `IN_TEST` is not set (outputs are what a reader running the
+notebook sees). Only outputs change, never a source; skipped cells keep the outputs they had, filtered alike.
 Kept: the value a lesson cell ends with, printed examples, small tables, plots, each within `CAPS`.
 Dropped: stderr (progress bars, warnings), progress lines on stdout, `show_doc` (the docs render it), hidden cells,
 widgets, anything over its cap. The notebook is then cleaned by `nbdev_clean` (ids, execution counts, metadata)."""
@@ -30,9 +31,9 @@ def read_cells(path:Path) -> list:
     return NBProcessor(path, procs=FrontmatterProc, process=True).nb.cells
 
 def skip_flags() -> set:
-    "The flags `nbdev_test` skips by default: `tst_flags` in settings.ini."
+    "The flags `nbdev_test` skips: `tst_flags` in settings.ini, less those named in $SAE_SBERT_OUTPUTS_FLAGS."
     from nbdev.config import get_config
-    return set(get_config().get("tst_flags", "").split())
+    return set(get_config().get("tst_flags", "").split()) - set(os.environ.get("SAE_SBERT_OUTPUTS_FLAGS", "").split())
 
 def is_skipped(cell, flags:set) -> bool:
     "Whether `nbdev_test` leaves `cell` unrun (the rule of `nbdev.test.test_nb`)."
@@ -133,7 +134,9 @@ def refresh(path:Path):
           + (f"; value cells with nothing kept: {', '.join(bare)}" if bare else ""), flush=True)
 
 if __name__ == "__main__":
-    paths = [Path(a).resolve() for a in sys.argv[1:]] or library_notebooks()
+    args = sys.argv[1:]
+    if args[:1] == ["--flags"]: os.environ["SAE_SBERT_OUTPUTS_FLAGS"], args = args[1], args[2:]
+    paths = [Path(a).resolve() for a in args] or library_notebooks()
     os.chdir(root)  # settings.ini: tst_flags, clean options
     if os.environ.get("SAE_SBERT_OUTPUTS_CHILD"): refresh(paths[0])
     else:  # a fresh process per notebook, as nbdev_test; fixed string hashes: a refresh changes only what changed
