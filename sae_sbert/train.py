@@ -375,7 +375,9 @@ def train_sae(sae_cfg:SAEConfig, train_cfg:TrainConfig, store,  # an ActivationS
               resume:bool=True,  # continue from out_dir's checkpoint if there is one
               overwrite:bool=False,  # restart even if out_dir holds a finished or interrupted run
               stop_after:int|None=None,  # stop (with a checkpoint) after this many steps, e.g. to time-box
-              progress:bool=True) -> TrainResult:
+              progress:bool=True,
+              parallel=None,  # a `DistributedContext` under torchrun (05b_distributed); None: this process alone
+             ) -> TrainResult:
     "Train an SAE on `store`'s batches; the result works on raw embeddings."
     _check_inputs(sae_cfg, train_cfg, store)
     out_dir = Path(out_dir) if out_dir is not None else None
@@ -386,42 +388,48 @@ def train_sae(sae_cfg:SAEConfig, train_cfg:TrainConfig, store,  # an ActivationS
         state.load_state_dict(load_checkpoint(out_dir / CHECKPOINT))
         rows = [r for r in _read_log(out_dir) if r["step"] <= state.step]
     tc, sae = state.cfg, state.sae
-    if out_dir is not None:
-        atomic_write(out_dir / "log.jsonl", "".join(json.dumps(r) + "\n" for r in rows), overwrite=True)
-        write_json(out_dir / "train_cfg.json", tc.to_dict(), overwrite=True)
-    wandb_run = _start_wandb(tc, sae_cfg)
+    writer = parallel is None or parallel.is_writer
+    write_dir = out_dir if writer else None  # under DDP only rank 0 writes; every rank reads the checkpoint
+    if write_dir is not None:
+        atomic_write(write_dir / "log.jsonl", "".join(json.dumps(r) + "\n" for r in rows), overwrite=True)
+        write_json(write_dir / "train_cfg.json", tc.to_dict(), overwrite=True)
+    wandb_run = _start_wandb(tc, sae_cfg) if writer else None
     use_bf16 = state.device.type == "cuda" and tc.autocast_bf16
     autocast = torch.autocast("cuda", dtype=torch.bfloat16) if use_bf16 else contextlib.nullcontext()
     loss_fn = torch.compile(sae.losses) if tc.compile else sae.losses
+    if parallel is not None: loss_fn = parallel.wrap(sae, loss_fn)
     probe = None  # held-out rows whose L0 the controller steers
     if tc.target_l0 and tc.l0_control_on == "validation" and store.n_val > 0:
         probe = store.validation(scaled=True, max_rows=1024).to(state.device)
     end = tc.steps if stop_after is None else min(tc.steps, stop_after)
     sums, n_log, t_log = {}, 0, time.perf_counter()
-    bar = tqdm(total=tc.steps, initial=state.step, disable=not progress, desc=f"{sae_cfg.architecture} SAE")
+    bar = tqdm(total=tc.steps, initial=state.step, disable=not (progress and writer),
+               desc=f"{sae_cfg.architecture} SAE")
     while state.step < end:
         x = _next_batch(store, state.step, state.device)
         with autocast: out, parts = train_step(state, x, loss_fn)
-        steer_sparsity(state, out, x, probe)
+        seen, x_seen = (out, x) if parallel is None else parallel.gather(out, x)  # the whole global batch
+        steer_sparsity(state, seen, x_seen, probe)
         sums = _accumulate(sums, parts, out, x)
         state.step += 1
         n_log += 1
         bar.update(1)
         if state.step % tc.log_every == 0 or state.step == end:
-            row = _log_row(state, sums, n_log, len(x), out, t_log)
+            if parallel is not None: sums = parallel.average(sums)
+            row = _log_row(state, sums, n_log, len(x_seen), out, t_log)
             rows.append(row)
             bar.set_postfix(l0=f"{row['l0']:.1f}", ev=f"{row['explained_variance']:.3f}",
                             dead=f"{row['dead_fraction']:.2f}")
-            if out_dir is not None:
-                with open(out_dir / "log.jsonl", "a") as fh: fh.write(json.dumps(row) + "\n")
+            if write_dir is not None:
+                with open(write_dir / "log.jsonl", "a") as fh: fh.write(json.dumps(row) + "\n")
             if wandb_run is not None: wandb_run.log(row, step=state.step)
             sums, n_log, t_log = {}, 0, time.perf_counter()
         stopping = state.step == end < tc.steps
-        if out_dir is not None and ((tc.checkpoint_every and state.step % tc.checkpoint_every == 0) or stopping):
-            save_checkpoint(out_dir / CHECKPOINT, state)
+        if write_dir is not None and ((tc.checkpoint_every and state.step % tc.checkpoint_every == 0) or stopping):
+            save_checkpoint(write_dir / CHECKPOINT, state)
     bar.close()
     if wandb_run is not None: wandb_run.finish()
-    return _finish(state, rows, out_dir, finished=end == tc.steps)
+    return _finish(state, rows, write_dir, finished=end == tc.steps)
 
 # %% ../nbs/05_train.ipynb #bf29fcfa
 def plot_training(log:pd.DataFrame|str|Path) -> plt.Figure:

@@ -1,0 +1,2 @@
+from bench.run import main
+main()
