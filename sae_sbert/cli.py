@@ -4,16 +4,18 @@
 
 # %% ../nbs/12_cli.ipynb #70361847
 from __future__ import annotations
-import argparse, time
+import argparse, contextlib, errno, os, time
 from dataclasses import dataclass, field
 from pathlib import Path
-from .config import Config, check_positive, check_choice, check_range, config_parser, parse_config, write_json
+import pandas as pd
+from .config import (Config, check_positive, check_choice, check_range, config_parser, parse_config,
+                             read_json, write_json)
 from .corpus import load_corpus, concat_corpora
-from .encoder import load_encoder, fast_precision, PRECISIONS
+from .encoder import load_encoder, fast_precision, available_device, embedding_dim, resolve_model, PRECISIONS
 from .embed import embed_corpus
-from .store import ActivationStore
-from .sae import SAEConfig
-from .train import TrainConfig, train_sae, plot_training, plot_sparsity_fidelity
+from .store import ActivationStore, split_sizes
+from .sae import SAEConfig, SparseAutoencoder, CFG_NAME
+from .train import TrainConfig, TrainResult, CHECKPOINT, train_sae, plot_training, plot_sparsity_fidelity
 from .evaluate import evaluate_sae, retrieval_fidelity, plot_feature_density
 from .features import feature_activations
 from .phrases import build_vocabulary
@@ -21,6 +23,8 @@ from .interpret import interpret_features, plot_label_scores
 from .judge import (standard_judges, judge_samples, judge_labels, judge_summary, feature_scores,
                              unexplained_share)
 from .report import write_report
+try: import fcntl  # POSIX file locks; Windows has none, and runs there are not locked
+except ImportError: fcntl = None
 
 # %% auto #0
 __all__ = ['PipelineConfig', 'run_pipeline', 'main']
@@ -58,35 +62,132 @@ class PipelineConfig(Config):
         check_choice("method", self.method, ["fast", "contrast", "reference"])
         if self.target_l0 is None and self.sparsity_coefficient is None:
             raise ValueError("set target_l0 or sparsity_coefficient")
+        if self.target_l0 is not None: check_positive("target_l0", self.target_l0)
+        if self.sparsity_coefficient is not None: check_range("sparsity_coefficient", self.sparsity_coefficient, 0, 1e6)
         if self.limit is not None: check_positive("limit", self.limit, integer=True)
+        if not str(self.out).strip():
+            raise ValueError(f"out must name a folder, got {self.out!r}; e.g. out='runs/mine'")
+
+# %% ../nbs/12_cli.ipynb #70be14a9
+_TRAIN_KEYS = ("corpus", "model", "model_revision", "precision", "expansion", "target_l0", "sparsity_coefficient",
+               "steps", "batch_size", "seed")  # what decides the SAE; `method` and `judge_model` decide the report
+
+# %% ../nbs/12_cli.ipynb #9f20208e
+def _run_record(cfg:PipelineConfig, corpus_fingerprint:str, model, precision:str) -> dict:
+    "What decides this run's SAE and report (`run.json`), to tell an identical rerun from a changed one."
+    return dict(corpus=corpus_fingerprint, model=model.name, model_revision=model.revision, precision=precision,
+                **{k: getattr(cfg, k) for k in _TRAIN_KEYS[4:]}, method=cfg.method, judge_model=cfg.judge_model)
+
+# %% ../nbs/12_cli.ipynb #fcdaf6cc
+def _changes(old:dict, new:dict, keys) -> str:
+    "The settings in `keys` that differ, as 'key: old → new; ...'."
+    return "; ".join(f"{k}: {old.get(k)!r} → {new.get(k)!r}" for k in keys if old.get(k) != new.get(k))
+
+# %% ../nbs/12_cli.ipynb #a824524f
+def _check_out(out:Path, record:dict, overwrite:bool, overwrite_report:bool) -> bool:
+    "Whether `out` holds this very run's finished report; refuse a folder whose results came from other settings."
+    trained = (out/"sae"/"sae"/CFG_NAME).exists() or (out/"sae"/CHECKPOINT).exists()
+    reported = (out/"report"/"index.html").exists()
+    if overwrite or not (trained or reported): return False
+    if not (out/"run.json").exists():
+        raise FileExistsError(f"{out} holds results without run.json (from an older sae_sbert), so they cannot be "
+                              "checked against these settings; pass --overwrite to replace them, "
+                              "or choose another --out")
+    previous = read_json(out/"run.json")
+    if trained and (changed := _changes(previous, record, _TRAIN_KEYS)):
+        raise FileExistsError(f"{out/'sae'} holds an SAE made with other settings ({changed}); "
+                              "pass --overwrite to retrain it, or choose another --out")
+    if reported and not overwrite_report and (changed := _changes(previous, record, record)):
+        raise FileExistsError(f"{out/'report'} was written with other settings ({changed}); "
+                              "pass --overwrite-report to rewrite it, or choose another --out")
+    return reported and not overwrite_report
+
+# %% ../nbs/12_cli.ipynb #cf8648e0
+def _check_sizes(cfg:PipelineConfig, n_texts:int, d_in:int, min_held_out:int=10):
+    "Refuse, before any embedding, a corpus too small for the batch size or the held-out splits, or too high an L0."
+    sizes = split_sizes(n_texts, seed=cfg.seed)  # as the store will split the rows
+    shown = f"{n_texts} texts ({sizes['train']} train, {sizes['validation']} validation, {sizes['test']} test)"
+    if sizes["train"] < cfg.batch_size:
+        raise ValueError(f"the corpus has {shown}, fewer training texts than --batch-size {cfg.batch_size}; "
+                         f"lower --batch-size to at most {sizes['train']}, or add texts")
+    if min(sizes["validation"], sizes["test"]) < min_held_out:
+        raise ValueError(f"the corpus has {shown}; the validation and test splits need {min_held_out} texts each "
+                         f"(about {10 * min_held_out + 30} texts in all): add texts")
+    d_sae = cfg.expansion * d_in
+    if cfg.target_l0 is not None and cfg.target_l0 >= d_sae:
+        raise ValueError(f"--target-l0 {cfg.target_l0:g} must be below the SAE's {d_sae} features "
+                         f"(--expansion {cfg.expansion} × {d_in} dimensions); lower it or raise --expansion")
+
+# %% ../nbs/12_cli.ipynb #f17cdca9
+@contextlib.contextmanager
+def _locked(out:Path):
+    "Hold an exclusive lock on `out` for the run: a second run into the same folder is refused at once."
+    if out.exists() and not out.is_dir(): raise NotADirectoryError(f"--out {out} is a file; choose a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        handle = open(out/".lock", "a+")
+    except PermissionError: raise PermissionError(f"cannot write in {out}; choose another --out") from None
+    with handle:
+        if fcntl is not None:
+            try: fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                raise BlockingIOError(f"another sae_sbert run (pid {handle.read().strip() or '?'}) is writing to "
+                                      f"{out}; wait for it to finish, or choose another --out") from None
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+
+# %% ../nbs/12_cli.ipynb #19451275
+def _train_or_reuse(sae_cfg:SAEConfig, train_cfg:TrainConfig, store, folder:Path, overwrite:bool) -> TrainResult:
+    "Train into `folder` (resuming its checkpoint), or load the SAE an identical earlier run finished there."
+    if overwrite or not (folder/"sae"/CFG_NAME).exists():
+        return train_sae(sae_cfg, train_cfg, store, folder, overwrite=overwrite)
+    return TrainResult(SparseAutoencoder.from_pretrained(folder/"sae"), pd.read_json(folder/"log.jsonl", lines=True),
+                       read_json(folder/"metrics.json"), folder)
+
+# %% ../nbs/12_cli.ipynb #911e4616
+def _timed(timings:dict, name:str, fn, *args, **kwargs):
+    "Run one stage, print and record its time; a full disk is reported as such, naming the stage."
+    start = time.perf_counter()
+    try: result = fn(*args, **kwargs)
+    except OSError as e:
+        if e.errno != errno.ENOSPC or e.strerror != os.strerror(errno.ENOSPC): raise  # not full, or already explained
+        where = f"{e.strerror}, {e.filename}" if e.filename else e.strerror
+        raise OSError(errno.ENOSPC, f"the disk is full ({name}: {where}); "
+                      "free space and run again: finished stages are reused") from None
+    timings[name] = round(time.perf_counter() - start, 2)
+    print(f"[sae_sbert] {name}: {timings[name]:.1f}s")
+    return result
 
 # %% ../nbs/12_cli.ipynb #f43ecc93
-def run_pipeline(cfg:PipelineConfig,
-                 overwrite_report:bool=False,  # replace an existing report in OUT/report
-                 overwrite:bool=False,  # retrain and replace the SAE in OUT/sae as well as the report
-                ) -> Path:
-    "Run every stage and write the report; return the path of its index.html."
-    out, timings = Path(cfg.out), {}
-    def timed(name, fn, *args, **kwargs):
-        start = time.perf_counter()
-        result = fn(*args, **kwargs)
-        timings[name] = round(time.perf_counter() - start, 2)
-        print(f"[sae_sbert] {name}: {timings[name]:.1f}s")
-        return result
-
+def _run(cfg:PipelineConfig, out:Path, overwrite_report:bool, overwrite:bool) -> Path:
+    "The stages of `run_pipeline`, under its lock."
+    timings = {}
+    timed = lambda name, fn, *args, **kwargs: _timed(timings, name, fn, *args, **kwargs)
+    device = available_device(cfg.device)  # a missing GPU is named before any work
     corpus = timed("load corpus", lambda: concat_corpora(
         *[load_corpus(src, column=cfg.column, title_column=cfg.title_column, limit=cfg.limit) for src in cfg.data]))
-    encoder = timed("load encoder", load_encoder, cfg.model)
-    precision = (fast_precision(cfg.device if cfg.device != "auto" else None) if cfg.precision == "auto"
-                 else cfg.precision)
-    cache = timed("embed", embed_corpus, corpus, encoder, precision=precision)  # shared by every run on this corpus
+    precision = fast_precision(device) if cfg.precision == "auto" else cfg.precision
+    record = _run_record(cfg, corpus.fingerprint, resolve_model(cfg.model), precision)
+    if _check_out(out, record, overwrite, overwrite_report):
+        print(f"[sae_sbert] report: {out/'report'/'index.html'} (finished earlier with these settings)")
+        return out/"report"/"index.html"
+    encoder = timed("load encoder", load_encoder, cfg.model, device)
+    _check_sizes(cfg, len(corpus), embedding_dim(encoder))
+    replaced = (([out/"sae"/"sae"/CFG_NAME, out/"sae"/CHECKPOINT] if overwrite else [])
+                + ([out/"report"/"index.html"] if overwrite or overwrite_report else []))
+    for marker in replaced: marker.unlink(missing_ok=True)  # a crash from here on leaves nothing looking finished
+    write_json(out/"run.json", record, overwrite=True)
+    cache = timed("embed", embed_corpus, corpus, encoder, precision=precision, overwrite=overwrite)
     store = ActivationStore(cache, batch_size=cfg.batch_size, seed=cfg.seed)
     sae_cfg = SAEConfig(architecture="jumprelu", d_in=cache.dim, d_sae=cfg.expansion * cache.dim,
                         embedding_model=cache.meta.get("model_name"),
                         embedding_revision=cache.meta.get("model_revision"))
     train_cfg = TrainConfig(steps=cfg.steps, target_l0=cfg.target_l0, sparsity_coefficient=cfg.sparsity_coefficient,
                             device=cfg.device, seed=cfg.seed)
-    result = timed("train", train_sae, sae_cfg, train_cfg, store, out/"sae", overwrite=overwrite)
+    result = timed("train", _train_or_reuse, sae_cfg, train_cfg, store, out/"sae", overwrite)
     sae = result.sae.cpu().eval()
 
     test_rows = store.test_indices()  # reported numbers come from rows neither training nor the L0 controller saw
@@ -119,23 +220,51 @@ def run_pipeline(cfg:PipelineConfig,
                    density=plot_feature_density(acts.fire_rate, f"Feature density over all {acts.n_docs} documents"),
                    sparsity_fidelity=plot_sparsity_fidelity(result.log, evaluation.metrics),
                    label_scores=plot_label_scores(table))
-    page = write_report(out/"report", metrics, table, corpus.texts, corpus.ids, figures,
-                        title=f"sae_sbert: {', '.join(map(str, cfg.data))}", overwrite=overwrite or overwrite_report)
+    page = timed("report", write_report, out/"report", metrics, table, corpus.texts, corpus.ids, figures,
+                 title=f"sae_sbert: {', '.join(map(str, cfg.data))}", overwrite=overwrite or overwrite_report)
     print(f"[sae_sbert] report: {page}")
     return page
 
+# %% ../nbs/12_cli.ipynb #33a74649
+def run_pipeline(cfg:PipelineConfig,
+                 overwrite_report:bool=False,  # rewrite the report in OUT/report, reusing the SAE
+                 overwrite:bool=False,  # retrain and replace the SAE in OUT/sae as well as the report
+                ) -> Path:
+    "Run every stage (reusing those an identical earlier run finished in `cfg.out`); return the report's index.html."
+    out = Path(cfg.out)
+    with _locked(out): return _run(cfg, out, overwrite_report, overwrite)
+
 # %% ../nbs/12_cli.ipynb #0a5ccc55
 def _parser() -> argparse.ArgumentParser:
-    "`PipelineConfig`'s fields as options, and the two that decide what may be replaced."
+    "`PipelineConfig`'s fields as options, the two that decide what may be replaced, and `--traceback`."
     p = config_parser(PipelineConfig, prog="sae_sbert_run", required=["data"],
-                      description="Embed a corpus, train a JumpReLU SAE, label its features, write a report.")
-    p.add_argument("--overwrite-report", action="store_true", help="replace an existing report in OUT/report")
+                      description="Embed a corpus, train a JumpReLU SAE, label its features, write a report. "
+                                  "Rerunning the same command reuses or resumes every finished stage.")
+    p.add_argument("--overwrite-report", action="store_true", help="rewrite the report in OUT/report, reusing the SAE")
     p.add_argument("--overwrite", action="store_true", help="retrain and replace the SAE in OUT/sae, and the report")
+    p.add_argument("--traceback", action="store_true", help="on an error, show the full traceback, not one line")
     return p
 
 # %% ../nbs/12_cli.ipynb #67d0e3a4
+# what a user's mistake or the machine raises (a bad file, option, folder, disk): reported in one line
+_USER_ERRORS = (ValueError, TypeError, KeyError, OSError, FloatingPointError, ImportError)
+
+# %% ../nbs/12_cli.ipynb #d13f72eb
+def _one_line(e:BaseException) -> str:
+    "An exception's message on one line, without Python's decorations ('[Errno 28]', a KeyError's quotes)."
+    if isinstance(e, OSError) and e.strerror: text = f"{e.strerror}: {e.filename}" if e.filename else e.strerror
+    else: text = str(e.args[0] if isinstance(e, KeyError) and e.args else e)
+    return " ".join(text.split())
+
+# %% ../nbs/12_cli.ipynb #b89a3110
 def main(argv:list[str]|None=None):
-    "Entry point of `sae_sbert_run`."
-    cfg, flags = parse_config(PipelineConfig, _parser(), argv)
+    "Entry point of `sae_sbert_run`: exit status 2 with one line naming the problem and its fix on a user's error."
+    parser = _parser()
+    cfg, flags = parse_config(PipelineConfig, parser, argv)
+    show_traceback = flags.pop("traceback")
     if cfg.sparsity_coefficient is not None: cfg = cfg.replace(target_l0=None)  # a fixed λ, no controller
-    run_pipeline(cfg, **flags)
+    try: run_pipeline(cfg, **flags)
+    except KeyboardInterrupt: parser.exit(130, "sae_sbert_run: interrupted; run the same command again to resume\n")
+    except _USER_ERRORS as e:
+        if show_traceback: raise
+        parser.exit(2, f"sae_sbert_run: error: {_one_line(e)} (--traceback shows where)\n")

@@ -150,7 +150,7 @@ def unit_rows(x) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
 
 
-# %% ../nbs/00_config.ipynb #53a21cf8
+# %% ../nbs/00_config.ipynb #bebacad6
 def as_numpy(x) -> np.ndarray|None:
     "`x` (a tensor, array or nested list) as a numpy array: tensors detached to float32 on the CPU; arrays as they are."
     if x is None or isinstance(x, np.ndarray): return x

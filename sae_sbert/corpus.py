@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_corpus.ipynb #79794e32
 from __future__ import annotations
-import itertools, os, socket, warnings
+import itertools, json, os, socket, warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,18 +125,40 @@ def corpus_from_frame(df:pd.DataFrame, column:str|None=None, title_column:str|No
     stats["kept"] = len(rows)
     return Corpus([texts[i] for i in order], ids, meta if len(meta.columns) else None, source, stats)
 
-# %% ../nbs/01_corpus.ipynb #bcb69f69
+# %% ../nbs/01_corpus.ipynb #67f0c400
+_READERS = {".csv": pd.read_csv, ".jsonl": lambda p: pd.read_json(p, lines=True),
+            ".ndjson": lambda p: pd.read_json(p, lines=True), ".json": pd.read_json,
+            ".parquet": pd.read_parquet, ".pq": pd.read_parquet,
+            ".txt": lambda p: pd.DataFrame({"text": [l for l in p.read_text("utf-8").splitlines() if l.strip()]})}
+
+# %% ../nbs/01_corpus.ipynb #d901cb6a
+def _first_bad_json_line(path:Path) -> str:
+    "Where a JSON-lines file stops parsing, or '' if every line parses."
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for number, line in enumerate(f, 1):
+            try: line.strip() and json.loads(line)
+            except ValueError: return f"line {number} is not valid JSON: cut off?"
+    return ""
+
+# %% ../nbs/01_corpus.ipynb #345e54b6
 def read_table(path:str|Path) -> pd.DataFrame:
-    "Read a csv, jsonl/json, parquet or txt file into a DataFrame."
+    "Read a csv, jsonl/json, parquet or txt file into a DataFrame, naming the file and the fix when it cannot."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no such file: {path}")
     suffix = path.suffix.lower()
-    if suffix == ".csv": return pd.read_csv(path)
-    if suffix in (".jsonl", ".ndjson"): return pd.read_json(path, lines=True)
-    if suffix == ".json": return pd.read_json(path)
-    if suffix in (".parquet", ".pq"): return pd.read_parquet(path)
-    if suffix == ".txt": return pd.DataFrame({"text": [l for l in path.read_text().splitlines() if l.strip()]})
-    raise ValueError(f"cannot read {path.name}: use a .csv, .jsonl, .json, .parquet or .txt file")
+    if path.is_dir() or suffix not in _READERS:
+        raise ValueError(f"cannot read {path.name}: use a .csv, .jsonl, .json, .parquet or .txt file")
+    try: frame = _READERS[suffix](path)
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path} is not UTF-8 text (it holds byte {e.object[e.start]:#04x}); "
+                         f"re-save it as UTF-8, e.g. iconv -f latin1 -t utf-8 {path.name} > utf8-{path.name}") from None
+    except pd.errors.EmptyDataError: frame = pd.DataFrame()
+    except (ValueError, pd.errors.ParserError) as e:  # pyarrow's errors are ValueErrors too
+        where = _first_bad_json_line(path) if suffix in (".jsonl", ".ndjson") else ""
+        raise ValueError(f"{path} could not be read as {suffix[1:]} ({where or str(e).splitlines()[0]}); "
+                         "was it written completely?") from None
+    if frame.empty: raise ValueError(f"{path} holds no rows; pass a file with one text per row")
+    return frame
 
 # %% ../nbs/01_corpus.ipynb #b4459712
 HUB_HOST = "huggingface.co"
@@ -177,6 +199,12 @@ PRESETS = {
 # %% ../nbs/01_corpus.ipynb #bba5e248
 _SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json", ".parquet", ".pq", ".txt")
 
+# %% ../nbs/01_corpus.ipynb #f887067c
+def _looks_local(name:str) -> bool:
+    "Whether `name` can only be a local path: it starts like one, has two slashes, or its folder exists here."
+    return (name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name
+            or Path(name).expanduser().parent.is_dir())
+
 # %% ../nbs/01_corpus.ipynb #c066eaed
 def load_corpus(source:str|Path|Sequence[str],  # preset name, local file, HF dataset id, or a list of texts
                 column:str|None=None,  # text column (guessed from common names when None)
@@ -208,6 +236,11 @@ def load_corpus(source:str|Path|Sequence[str],  # preset name, local file, HF da
     elif "/" not in name:
         raise ValueError(f"{name!r} is not a file, a preset ({', '.join(PRESETS)}) "
                          "or a Hugging Face dataset id like 'user/dataset'")
+    elif _looks_local(name):
+        folder = Path(name).expanduser().parent
+        shown = sorted(p.name for p in folder.iterdir())[:5] if folder.is_dir() else []
+        raise FileNotFoundError(f"no such file: {name}" + (f" ({folder} holds {shown})" if shown else "")
+                                + "; check the path (a Hugging Face dataset id looks like 'user/dataset')")
     # streaming reads only `limit` rows (cleaning may leave fewer);
     # otherwise the whole split is read, cleaned, then limited
     frame = load_hub_frame(name, split, streaming, limit if streaming else None, shuffle and streaming, seed)

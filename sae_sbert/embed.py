@@ -4,20 +4,82 @@
 
 # %% ../nbs/02_embed.ipynb #ae23d66c
 from __future__ import annotations
-import os, re, tempfile, time, warnings
+import errno, math, os, re, tempfile, time, warnings
 from pathlib import Path
 from typing import Callable, Sequence
 import numpy as np
 from numpy.lib.format import open_memmap
 from tqdm.auto import tqdm
 import sae_sbert
-from .config import check_choice, check_positive, read_json, write_json
+from .config import check_choice, check_positive, read_json, sha256_hex, write_json
 from .corpus import Corpus
 from .encoder import (PRECISIONS, ModelRef, count_truncated, embedding_dim, encoder_ref, resolve_model,
                                _check_precision, _check_texts, _encode, _hf_cache_snapshot, _load)
 
 # %% auto #0
-__all__ = ['EmbeddingCache', 'default_cache_root', 'embed_corpus']
+__all__ = ['DamagedCacheError', 'EmbeddingCache', 'default_cache_root', 'embed_corpus']
+
+# %% ../nbs/02_embed.ipynb #d6639f99
+class DamagedCacheError(ValueError):
+    "An embedding cache whose files disagree with its meta.json: re-embed it (`overwrite=True`) or delete it."
+
+# %% ../nbs/02_embed.ipynb #acf156cb
+_CHECKED_FILES = ("embeddings.npy", "ids.json")  # what a cache's rows depend on; sized and hashed in meta.json
+
+# %% ../nbs/02_embed.ipynb #8d8d06dc
+def _file_sha256(file:Path) -> str:
+    "SHA-256 of a file's bytes, read in 1 MiB blocks."
+    with open(file, "rb") as f: return sha256_hex(iter(lambda: f.read(1 << 20), b""))
+
+# %% ../nbs/02_embed.ipynb #b8f99ba2
+def _checksums(path:Path) -> dict:
+    "Size and SHA-256 of each file in `_CHECKED_FILES`."
+    return {name: dict(bytes=(path/name).stat().st_size, sha256=_file_sha256(path/name)) for name in _CHECKED_FILES}
+
+# %% ../nbs/02_embed.ipynb #72cf04b4
+def _npy_problem(file:Path, shape:tuple, dtype:str) -> str|None:
+    "What keeps the .npy `file` from holding a whole `shape` array of `dtype`, or None."
+    if not file.is_file(): return f"{file.name} is missing"
+    fmt = np.lib.format
+    try:
+        with open(file, "rb") as f:
+            read_header = fmt.read_array_header_1_0 if fmt.read_magic(f) == (1, 0) else fmt.read_array_header_2_0
+            found, _, found_dtype = read_header(f)
+            promised = f.tell() + math.prod(found) * found_dtype.itemsize
+    except ValueError as e: return f"{file.name} has no valid .npy header ({e})"
+    if (tuple(found), found_dtype) != (tuple(shape), np.dtype(dtype)):
+        return f"{file.name} holds {tuple(found)} {found_dtype}, not {tuple(shape)} {dtype}"
+    if (size := file.stat().st_size) != promised:
+        return f"{file.name} has {size} bytes but its header promises {promised} (cut off?)"
+    return None
+
+# %% ../nbs/02_embed.ipynb #7714eb69
+def _row_problem(emb:np.ndarray, normalized:bool, chunk:int=65_536) -> str|None:
+    "Which rows of `emb` hold NaN/inf or (when `normalized`) are not of unit length, or None."
+    for start in range(0, len(emb), chunk):
+        x = np.asarray(emb[start:start + chunk], dtype=np.float32)
+        if len(bad := start + np.flatnonzero(~np.isfinite(x).all(1))): return f"rows {bad[:5].tolist()} hold NaN/inf"
+        norms = np.linalg.norm(x, axis=1)
+        if normalized and len(bad := start + np.flatnonzero(np.abs(norms - 1) > 1e-2)):  # float16 storage: ~1e-3
+            return (f"{len(bad)} row(s) (first {bad[:5].tolist()}) have norm {norms[bad[0] - start]:.3g}, "
+                    "though meta.json says the vectors are unit length")
+    return None
+
+# %% ../nbs/02_embed.ipynb #abe1a23a
+def _damage(path:Path, meta:dict) -> str|None:
+    "The first way a finished cache's files disagree with its `meta`, or None."
+    for name, want in meta.get("checksums", {}).items():
+        if not (path/name).is_file(): return f"{name} is missing"
+        if (size := (path/name).stat().st_size) != want["bytes"]:
+            return f"{name} has {size} bytes, meta.json recorded {want['bytes']}"
+        if _file_sha256(path/name) != want["sha256"]:
+            return f"{name} was changed after the cache was finished (its SHA-256 differs from meta.json's)"
+    if problem := _npy_problem(path/"embeddings.npy", (meta["n_rows"], meta["dim"]), meta["dtype"]): return problem
+    if not (path/"ids.json").is_file(): return "ids.json is missing"
+    try: n_ids = len(read_json(path/"ids.json"))
+    except ValueError: return "ids.json is not valid JSON"
+    if n_ids != meta["n_rows"]: return f"ids.json holds {n_ids} ids, meta.json says {meta['n_rows']} rows"
+    return _row_problem(np.load(path/"embeddings.npy", mmap_mode="r"), meta.get("normalized", False))
 
 # %% ../nbs/02_embed.ipynb #d42dc06c
 class EmbeddingCache:
@@ -27,7 +89,7 @@ class EmbeddingCache:
 
     @classmethod
     def open(cls, path:str|Path) -> "EmbeddingCache":
-        "Memory-map the finished cache in folder `path`."
+        "Memory-map the finished cache in folder `path`, after checking its files against its meta.json."
         path = Path(path)
         if not (path/"meta.json").exists():
             raise FileNotFoundError(f"{path} is not an embedding cache (no meta.json); make one with embed_corpus")
@@ -36,12 +98,13 @@ class EmbeddingCache:
             raise ValueError(f"embedding cache {path} is incomplete "
                              f"({meta.get('rows_done', 0)} of {meta.get('n_rows')} rows); "
                              "run embed_corpus again with the same corpus, model and options to finish it")
-        emb = np.load(path/"embeddings.npy", mmap_mode="r")
-        ids = read_json(path/"ids.json")
-        if emb.shape != (meta["n_rows"], meta["dim"]) or len(ids) != meta["n_rows"]:
-            raise ValueError(f"embedding cache {path} is damaged: embeddings {emb.shape}, {len(ids)} ids, "
-                             f"meta says ({meta['n_rows']}, {meta['dim']}); delete it and embed again")
-        return cls(path, emb, ids, meta)
+        if problem := _damage(path, meta):
+            raise DamagedCacheError(f"embedding cache {path} is damaged: {problem}; embed again with overwrite=True "
+                                    "(sae_sbert_run --overwrite), or delete the folder")
+        if "checksums" not in meta and _is_writable(path):  # finished before checksums were recorded: add them
+            meta["checksums"] = _checksums(path)
+            write_json(path/"meta.json", meta, overwrite=True)
+        return cls(path, np.load(path/"embeddings.npy", mmap_mode="r"), read_json(path/"ids.json"), meta)
 
     def __len__(self): return len(self.ids)
     @property
@@ -110,6 +173,21 @@ def _start_or_resume(path:Path, want:dict, overwrite:bool) -> dict:
     for name in ("embeddings.npy", "ids.json", "meta.json"): (path/name).unlink(missing_ok=True)
     return fresh
 
+# %% ../nbs/02_embed.ipynb #f41c0ae4
+def _reserve_disk(file:Path):
+    "Allocate `file`'s blocks now, so a full disk fails here and not in a memory-mapped write (SIGBUS)."
+    if not hasattr(os, "posix_fallocate"): return  # macOS and Windows: nothing to reserve with
+    fd = os.open(file, os.O_RDWR)
+    try: os.posix_fallocate(fd, 0, os.fstat(fd).st_size)
+    except OSError as e:
+        if e.errno != errno.ENOSPC: raise
+        size = os.fstat(fd).st_size
+        file.unlink()
+        raise OSError(errno.ENOSPC, f"no space left on the disk for the embedding cache: {file} needs "
+                      f"{size:,} bytes; free space there or set $SAE_SBERT_CACHE to a folder on another disk",
+                      ) from None
+    finally: os.close(fd)
+
 # %% ../nbs/02_embed.ipynb #f1fbaab8
 def embed_corpus(
     corpus:Corpus|Sequence[str],  # a `Corpus` (or a plain list of texts, ids 0..n-1)
@@ -119,7 +197,7 @@ def embed_corpus(
     chunk_size:int=1024,  # texts encoded and flushed to disk between progress records
     precision:str="fp32",  # 'fp32' (exact), 'openvino' (CPU), 'bf16', 'fp16' (GPU): see `fast_precision`
     dtype:str="float32",  # storage dtype: 'float32' or 'float16' (half the disk)
-    overwrite:bool=False,  # replace a cache whose fingerprint differs instead of refusing
+    overwrite:bool=False,  # replace a cache whose fingerprint differs, or a damaged one, instead of refusing
     device:str|None=None,  # where to load the encoder when it is given by name
     progress:bool=True,  # show a tqdm progress bar
     on_chunk:Callable[[int, int], None]|None=None,  # called as on_chunk(rows_done, n_rows) after each saved chunk
@@ -142,7 +220,12 @@ def embed_corpus(
     path = (Path(cache_dir) if cache_dir is not None
             else default_cache_root()/f"{_slug(ref.name)}-{precision}-{corpus.fingerprint[:16]}")
     meta = _start_or_resume(path, want, overwrite)
-    if meta.get("complete"): return EmbeddingCache.open(path)
+    if meta.get("complete"):
+        try: return EmbeddingCache.open(path)
+        except DamagedCacheError:
+            if not overwrite: raise
+            (path/"meta.json").unlink()  # a damaged cache is embedded again from scratch
+            meta = _start_or_resume(path, want, overwrite)
     _check_precision(precision)  # a finished cache is read without openvino; encoding with it needs it
     if by_name: encoder = _load(ref, device)
     n, done, dim = len(corpus), meta["rows_done"], embedding_dim(encoder)
@@ -151,10 +234,11 @@ def embed_corpus(
     meta.update(dim=dim, normalized=any(type(m).__name__ == "Normalize" for m in encoder), batch_size=batch_size,
                 chunk_size=chunk_size, model_source=ref.source, corpus_source=corpus.source)
     emb_file = path/"embeddings.npy"
-    out = open_memmap(emb_file, mode="r+") if done and emb_file.exists() else None
-    if out is None or out.shape != (n, dim) or out.dtype != np.dtype(dtype):  # new, or unusable: start again
+    if done and _npy_problem(emb_file, (n, dim), dtype) is None: out = open_memmap(emb_file, mode="r+")
+    else:  # new, or unusable (cut off, other shape): start again
         done = meta["rows_done"] = meta["truncated"] = 0
         out = open_memmap(emb_file, mode="w+", dtype=np.dtype(dtype), shape=(n, dim))
+    _reserve_disk(emb_file)
     if done == 0 or not (path/"ids.json").exists(): write_json(path/"ids.json", list(corpus.ids), overwrite=True)
     write_json(path/"meta.json", meta, overwrite=True)
     start = time.time()
@@ -174,6 +258,6 @@ def embed_corpus(
     if meta["truncated"]:
         warnings.warn(f"{meta['truncated']} of {n} texts were longer than max_seq_length={max_len} tokens "
                       f"and were truncated (recorded in {path/'meta.json'})")
-    meta["complete"] = True
+    meta.update(complete=True, checksums=_checksums(path))
     write_json(path/"meta.json", meta, overwrite=True)
     return EmbeddingCache.open(path)

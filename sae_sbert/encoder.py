@@ -13,8 +13,8 @@ from .config import check_choice, check_positive, resolve_device, sha256_hex
 from .corpus import hub_reachable
 
 # %% auto #0
-__all__ = ['DEFAULT_MODEL', 'PRECISIONS', 'ModelRef', 'folder_revision', 'resolve_model', 'load_encoder', 'embedding_dim',
-           'encoder_ref', 'fast_precision', 'openvino_model', 'count_truncated', 'embed_texts']
+__all__ = ['DEFAULT_MODEL', 'PRECISIONS', 'ModelRef', 'folder_revision', 'resolve_model', 'available_device', 'load_encoder',
+           'embedding_dim', 'encoder_ref', 'fast_precision', 'openvino_model', 'count_truncated', 'embed_texts']
 
 # %% ../nbs/01a_encoder.ipynb #59382a6e
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -52,7 +52,9 @@ def folder_revision(folder:str|Path) -> str:
 
 # %% ../nbs/01a_encoder.ipynb #89fafe79
 def _looks_like_path(name:str) -> bool:
-    return name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name or os.path.isabs(name)
+    "Whether `name` can only be a local path: it starts like one, has two slashes, or its folder exists here."
+    return (name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name or os.path.isabs(name)
+            or "/" in name and Path(name).expanduser().parent.is_dir())
 
 # %% ../nbs/01a_encoder.ipynb #c0a79850
 def _hf_cache_snapshot(name:str) -> Path|None:
@@ -94,12 +96,27 @@ def resolve_model(name_or_path:str|Path|None=None,  # hub id or local folder; No
 # %% ../nbs/01a_encoder.ipynb #c95fdb31
 _MODEL_REFS = weakref.WeakKeyDictionary()  # encoder -> its ModelRef; forgotten with the encoder
 
+# %% ../nbs/01a_encoder.ipynb #49576230
+def available_device(device:str|None=None) -> str:
+    "The torch device `device` names ('auto'/None: the fastest present), refused at once if this machine lacks it."
+    resolved = resolve_device(device)
+    try: kind, index = torch.device(resolved).type, torch.device(resolved).index
+    except RuntimeError:
+        raise ValueError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', got {device!r}") from None
+    mps = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
+    count = {"cpu": 1, "cuda": torch.cuda.device_count() if torch.cuda.is_available() else 0, "mps": int(mps)}
+    if count.get(kind, 1) <= (index or 0):
+        found = f"{count[kind]} {kind} device(s)" if count[kind] else f"no {kind.upper()} device"
+        raise ValueError(f"device={device!r}, but torch {torch.__version__} sees {found} on this machine; "
+                         "use device='cpu' or 'auto'")
+    return resolved
+
 # %% ../nbs/01a_encoder.ipynb #d5d57303
 def _load(ref:ModelRef, device:str|None):
     from sentence_transformers import SentenceTransformer
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*loss_type=None.*")
-        model = SentenceTransformer(ref.path, device=resolve_device(device), local_files_only=ref.source != "hub")
+        model = SentenceTransformer(ref.path, device=available_device(device), local_files_only=ref.source != "hub")
     if ref.source == "hub" and (snap := _hf_cache_snapshot(ref.name)) is not None: ref.revision = snap.name
     _MODEL_REFS[model] = ref
     return model
@@ -148,7 +165,7 @@ def _has_openvino() -> bool: return importlib.util.find_spec("openvino") is not 
 # %% ../nbs/01a_encoder.ipynb #1b81c9b4
 def fast_precision(device:str|None=None) -> str:
     "The fastest precision that keeps per-vector cosine >= 0.999 to fp32 on `device`."
-    device = resolve_device(device)
+    device = available_device(device)
     if device.startswith("cuda"): return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
     if device != "cpu": return "fp32"
     if _has_openvino(): return "openvino"

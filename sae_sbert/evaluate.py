@@ -30,9 +30,11 @@ def evaluate_sae(sae:torch.nn.Module,  # SAE with `encode` and `decode`, working
     device = next(sae.parameters()).device
     n, d = embeddings.shape
     if n == 0: raise ValueError("no embeddings to evaluate on")
-    sq_err = sum_x = sum_x_hat = sum_sq = sum_sq_hat = sum_dot = cos = l0 = 0.0
+    sq_err = sum_x = sum_x_hat = sum_sq = sum_sq_hat = sum_dot = cos = l0 = peak = 0.0
     fires = None
     for x in row_batches(embeddings, batch_size, device):
+        if not torch.isfinite(x).all(): raise ValueError("the embeddings hold NaN/inf values; re-embed those texts")
+        peak = max(peak, float(x.abs().max()))
         f = sae.encode(x)
         x_hat = sae.decode(f)
         sq_err += ((x - x_hat) ** 2).sum().double()
@@ -50,12 +52,16 @@ def evaluate_sae(sae:torch.nn.Module,  # SAE with `encode` and `decode`, working
     centred_sq_hat = sum_sq_hat - 2 * (mean * sum_x_hat).sum() + n * (mean ** 2).sum()
     centred_dot = sum_dot - (mean * sum_x_hat).sum() - (mean * sum_x).sum() + n * (mean ** 2).sum()
     fire_rate = (fires.double() / n).cpu().numpy()
-    fvu = float(sq_err / total_var)
-    return Evaluation(dict(mse=float(sq_err) / (n * d), fvu=fvu, explained_variance=1 - fvu, cosine=float(cos) / n,
-                           l0=float(l0) / n, dead_fraction=float((fire_rate == 0).mean()),
-                           dense_fraction=float((fire_rate > dense_rate).mean()),
-                           shrinkage=float(centred_sq_hat / centred_dot) if centred_dot > 0 else float("nan"),
-                           n_inputs=int(n)), fire_rate)
+    fvu = float(sq_err / total_var) if total_var > 0 else float("nan")
+    metrics = dict(mse=float(sq_err) / (n * d), fvu=fvu, explained_variance=1 - fvu, cosine=float(cos) / n,
+                   l0=float(l0) / n, dead_fraction=float((fire_rate == 0).mean()),
+                   dense_fraction=float((fire_rate > dense_rate).mean()),
+                   shrinkage=float(centred_sq_hat / centred_dot) if centred_dot > 0 else float("nan"), n_inputs=int(n))
+    if bad := [k for k in ("mse", "explained_variance", "cosine") if not np.isfinite(metrics[k])]:
+        raise FloatingPointError(f"{', '.join(bad)} came out non-finite on {n} inputs (largest |x| = {peak:.3g}): "
+                                 "the errors overflow float32, or the inputs do not vary. Sentence embeddings are "
+                                 "about unit length: evaluate on the embeddings the SAE was trained for")
+    return Evaluation(metrics, fire_rate)
 
 # %% ../nbs/04a_evaluate.ipynb #372fcfb1
 def pca_explained_variance(train, test,  # (n, d_in) raw vectors: fit on `train`, score on `test`

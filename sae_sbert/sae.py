@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_sae.ipynb #ea3cd4cf
 from __future__ import annotations
-import dataclasses, math, re, tempfile, warnings
+import dataclasses, json, math, re, tempfile, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -13,7 +13,8 @@ import torch, torch.nn.functional as F
 from torch import nn
 import safetensors.torch
 from . import __version__
-from .config import Config, check_positive, check_range, check_choice, atomic_write, write_json, read_json
+from .config import (Config, check_positive, check_range, check_choice, atomic_write, write_json, read_json,
+                             sha256_hex)
 
 # %% auto #0
 __all__ = ['ARCHITECTURES', 'SPARSITY_MODES', 'INIT_FIRE_FACTOR', 'SAE_CLASSES', 'CFG_NAME', 'WEIGHTS_NAME', 'SAEConfig',
@@ -429,37 +430,70 @@ def _saved_tensors(sae:SparseAutoencoder) -> dict:
     names = ("W_enc", "b_enc", "W_dec", "b_dec", *sae.extra_tensors)
     return {k: getattr(sae, k).detach().float().cpu().contiguous() for k in names}
 
+# %% ../nbs/04_sae.ipynb #91cec231
+def _weights_digest(architecture:str, tensors:dict) -> str:
+    "SHA-256 over the architecture, then the tensors' names and float32 bytes in name order (`weights_sha256`)."
+    return sha256_hex([architecture, b"\x00", *(part for k in sorted(tensors) for part in
+                       (k, b"\x00", tensors[k].detach().float().cpu().contiguous().numpy().tobytes()))])
+
 # %% ../nbs/04_sae.ipynb #7511df1e
 @patch
 def save(self:SparseAutoencoder, path:str|Path, overwrite:bool=False) -> Path:
-    "Write `cfg.json` and `sae_weights.safetensors` into folder `path`."
+    "Write `cfg.json` (with the weights' SHA-256) and `sae_weights.safetensors` into folder `path`."
     path = Path(path)
     existing = [p.name for p in (path / CFG_NAME, path / WEIGHTS_NAME) if p.exists()]
     if existing and not overwrite:
         raise FileExistsError(f"{path} already holds {existing}; pass overwrite=True to replace them")
+    tensors = _saved_tensors(self)
     cfg = self.cfg.replace(bandwidth=self.cfg.eps, init_threshold=self.cfg.theta0).to_dict()
-    cfg.update(apply_b_dec_to_input=False, normalize_activations="none", dtype="float32")
-    atomic_write(path / WEIGHTS_NAME, safetensors.torch.save(_saved_tensors(self), metadata={"format": "pt"}),
-                 overwrite=True)
+    cfg.update(apply_b_dec_to_input=False, normalize_activations="none", dtype="float32",
+               weights_sha256=_weights_digest(self.cfg.architecture, tensors))
+    atomic_write(path / WEIGHTS_NAME, safetensors.torch.save(tensors, metadata={"format": "pt"}), overwrite=True)
     write_json(path / CFG_NAME, cfg, overwrite=True)
     return path
 
 # %% ../nbs/04_sae.ipynb #8f22cdf8
 # keys written for SAELens, ignored here
 _SAELENS_KEYS = {"apply_b_dec_to_input", "normalize_activations", "dtype", "device"}
+_CHECK_KEYS = {"weights_sha256"}  # written by `save` to verify the weights, not a config field
+
+# %% ../nbs/04_sae.ipynb #32688b96
+_SAE_TENSORS = {"W_enc", "b_enc", "W_dec", "b_dec", *(t for c in SAE_CLASSES.values() for t in c.extra_tensors)}
 
 # %% ../nbs/04_sae.ipynb #f79529e4
+def _check_tensor(sae:SparseAutoencoder, name:str, t:torch.Tensor, want:torch.Tensor, source:str):
+    "Refuse a tensor of the wrong shape or dtype, one holding NaN/inf, and thresholds out of their range."
+    if tuple(t.shape) != tuple(want.shape):
+        raise ValueError(f"{source}: tensor {name} has shape {tuple(t.shape)}, but cfg.json "
+                         f"(d_in={sae.cfg.d_in}, d_sae={sae.cfg.d_sae}) needs {tuple(want.shape)}")
+    if not t.is_floating_point():
+        raise ValueError(f"{source}: tensor {name} has dtype {t.dtype}, but SAE weights are floating point; "
+                         "this is not an SAE saved by sae_sbert or SAELens")
+    if n_bad := int((~torch.isfinite(t)).sum()):
+        raise ValueError(f"{source}: tensor {name} holds {n_bad} NaN/inf value(s); "
+                         "the weights are corrupt, save or download the SAE again")
+    strict = sae.cfg.architecture == "jumprelu"  # θ = 0 would let every positive pre-activation through
+    if name == "threshold" and (t.min() < 0 or strict and t.min() == 0):
+        raise ValueError(f"{source}: threshold goes down to {t.min().item():g}, but a {sae.cfg.architecture} SAE's "
+                         f"thresholds must be {'> 0' if strict else '>= 0'}; the weights were altered, "
+                         "save or download the SAE again")
+
+# %% ../nbs/04_sae.ipynb #9333a238
 @torch.no_grad()
-def _load_tensors(sae:SparseAutoencoder, tensors:dict, source:str):
+def _load_tensors(sae:SparseAutoencoder, tensors:dict, recorded:str|None, source:str):
+    "Check `tensors` against `sae`'s architecture and the digest `save` recorded in cfg.json, then copy them in."
     expected = _saved_tensors(sae)
     missing = sorted(set(expected) - set(tensors))
     if missing: raise ValueError(f"{source} lacks tensor(s) {missing} needed by a {sae.cfg.architecture} SAE")
-    unknown = sorted(set(tensors) - set(expected))
+    if foreign := sorted((set(tensors) & _SAE_TENSORS) - set(expected)):  # another architecture's tensors
+        raise ValueError(f"cfg.json says architecture={sae.cfg.architecture!r}, but {source} holds tensor(s) "
+                         f"{foreign}, which it has not; restore cfg.json's architecture (or download the SAE again)")
+    unknown = sorted(set(tensors) - set(expected) - _SAE_TENSORS)
     if unknown: warnings.warn(f"{source}: ignoring unknown tensor(s) {unknown}")
-    for k, want in expected.items():
-        if tuple(tensors[k].shape) != tuple(want.shape):
-            raise ValueError(f"{source}: tensor {k} has shape {tuple(tensors[k].shape)}, but cfg.json "
-                             f"(d_in={sae.cfg.d_in}, d_sae={sae.cfg.d_sae}) needs {tuple(want.shape)}")
+    if recorded is not None and recorded != _weights_digest(sae.cfg.architecture, {k: tensors[k] for k in expected}):
+        raise ValueError(f"{source} does not match the weights_sha256 that cfg.json recorded when it was saved: "
+                         "the weights or cfg.json's architecture were changed since; download or save the SAE again")
+    for k, want in expected.items(): _check_tensor(sae, k, tensors[k], want, source)
     for k in expected: getattr(sae, k).copy_(tensors[k])
 
 # %% ../nbs/04_sae.ipynb #ceeb1ad2
@@ -488,16 +522,19 @@ def _resolve(path_or_hub_id:str|Path, revision:str|None) -> Path:
 @patch(cls_method=True)
 def from_pretrained(cls:SparseAutoencoder, path_or_hub_id:str|Path,  # a folder written by `save`, or a Hub repo id
                     device:str|torch.device="cpu", revision:str|None=None) -> SparseAutoencoder:
-    "Load an SAE saved by `save` (dispatching on `cfg.architecture`)."
+    "Load an SAE saved by `save` (dispatching on `cfg.architecture`), refusing weights that fail any check."
     path = _resolve(path_or_hub_id, revision)
+    if not (path / CFG_NAME).is_file():
+        raise FileNotFoundError(f"{path / CFG_NAME} is missing; an SAE folder needs {CFG_NAME} and {WEIGHTS_NAME}")
     raw = read_json(path / CFG_NAME)
     known = {f.name for f in dataclasses.fields(SAEConfig)}
-    unknown = sorted(set(raw) - known - _SAELENS_KEYS)
+    unknown = sorted(set(raw) - known - _SAELENS_KEYS - _CHECK_KEYS)
     if unknown: warnings.warn(f"{path / CFG_NAME}: ignoring unknown key(s) {unknown}")
-    cfg = SAEConfig.from_dict({k: v for k, v in raw.items() if k in known})
+    try: cfg = SAEConfig.from_dict({k: v for k, v in raw.items() if k in known})
+    except (TypeError, ValueError) as e: raise ValueError(f"{path / CFG_NAME}: {e}") from None
     sae = create_sae(cfg)
     if not isinstance(sae, cls): raise TypeError(f"{path} holds a {cfg.architecture} SAE, not a {cls.__name__}")
-    _load_tensors(sae, _read_weights(path / WEIGHTS_NAME), str(path / WEIGHTS_NAME))
+    _load_tensors(sae, _read_weights(path / WEIGHTS_NAME), raw.get("weights_sha256"), str(path / WEIGHTS_NAME))
     return sae.to(device).eval()
 
 # %% ../nbs/04_sae.ipynb #06cfc264

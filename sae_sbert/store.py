@@ -10,7 +10,7 @@ from fastcore.basics import patch
 from .config import check_positive, check_range, check_choice
 
 # %% auto #0
-__all__ = ['SPLITS', 'row_splits', 'is_validation_row', 'check_finite', 'estimate_scale', 'ActivationStore']
+__all__ = ['SPLITS', 'row_splits', 'is_validation_row', 'split_sizes', 'check_finite', 'estimate_scale', 'ActivationStore']
 
 # %% ../nbs/03_store.ipynb #716bb1f9
 def _splitmix64(x:np.ndarray) -> np.ndarray:
@@ -34,6 +34,14 @@ def row_splits(rows:np.ndarray, val_fraction:float, test_fraction:float=0.0, see
 def is_validation_row(rows:np.ndarray, val_fraction:float, seed:int=0) -> np.ndarray:
     "Whether each row index belongs to the validation split."
     return row_splits(rows, val_fraction, 0.0, seed) == 1
+
+# %% ../nbs/03_store.ipynb #b1934fc4
+def split_sizes(n_rows:int, val_fraction:float=0.1, test_fraction:float=0.1, seed:int=0,
+                chunk:int=1 << 20) -> dict:
+    "How many of rows 0..n_rows-1 fall in each split, without reading any (as `ActivationStore` splits them)."
+    counts = sum((np.bincount(row_splits(np.arange(start, min(start + chunk, n_rows)), val_fraction, test_fraction,
+                                         seed), minlength=3) for start in range(0, n_rows, chunk)), np.zeros(3, int))
+    return dict(zip(SPLITS, map(int, counts)))
 
 # %% ../nbs/03_store.ipynb #e5687809
 def check_finite(x:np.ndarray, rows:np.ndarray):
@@ -78,8 +86,7 @@ class ActivationStore:
         self.block_rows, self.blocks_per_buffer = block_rows, max(1, buffer_rows // block_rows)
         self.n_rows, self.d_in = self.embeddings.shape
         self.n_blocks = math.ceil(self.n_rows / block_rows)
-        counts = sum(np.bincount(self._codes(self._block(b)), minlength=3) for b in range(self.n_blocks))
-        self.n_train, self.n_val, self.n_test = map(int, counts)
+        self.n_train, self.n_val, self.n_test = split_sizes(self.n_rows, val_fraction, test_fraction, seed).values()
         if self.n_train < batch_size:
             raise ValueError(f"batch_size={batch_size} is larger than the {self.n_train} training rows; "
                              "use a smaller batch_size")
