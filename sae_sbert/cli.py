@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, contextlib, errno, os, time
 from dataclasses import dataclass, field
 from pathlib import Path
-import pandas as pd
+import numpy as np, pandas as pd
 from .config import (Config, check_positive, check_choice, check_range, config_parser, parse_config,
                              read_json, write_json)
 from .corpus import load_corpus, concat_corpora
@@ -22,6 +22,9 @@ from .phrases import build_vocabulary
 from .interpret import interpret_features, plot_label_scores
 from .judge import (standard_judges, judge_samples, judge_labels, judge_summary, feature_scores,
                              unexplained_share)
+from .analysis import (feature_families, family_labels, decoder_neighbours, cofiring_strength, feature_map,
+                                plot_family_sizes, plot_feature_map, feature_trends, trend_slopes, plot_trends,
+                                domain_profile, plot_domain_profile)
 from .report import write_report
 try: import fcntl  # POSIX file locks; Windows has none, and runs there are not locked
 except ImportError: fcntl = None
@@ -161,6 +164,33 @@ def _timed(timings:dict, name:str, fn, *args, **kwargs):
     print(f"[sae_sbert] {name}: {timings[name]:.1f}s")
     return result
 
+# %% ../nbs/12_cli.ipynb #75b1feb9
+def _analysis(corpus, sae, acts, table, vocab, embeddings, timed) -> tuple[dict, dict]:
+    "The browser's inputs beside the labels (families, neighbours, co-firing, map, titles) and the analysis figures."
+    families = timed("families", feature_families, acts)
+    coords = timed("feature map", feature_map, sae)
+    labels = table.set_index("feature")["label"].dropna().to_dict()
+    figures = dict(family_sizes=plot_family_sizes(families), feature_map=plot_feature_map(coords, families))
+    meta = corpus.meta if corpus.meta is not None else pd.DataFrame(index=range(len(corpus.texts)))
+    domains = meta["domain"].dropna().unique() if "domain" in meta else []
+    if len(domains) >= 2: figures["domains"] = plot_domain_profile(domain_profile(acts, meta["domain"]), labels)
+    if "date" in meta:  # within the largest domain: domains sampled over different years would fake trends
+        rows = np.flatnonzero(meta["domain"] == meta["domain"].mode()[0]) if len(domains) else np.arange(len(meta))
+        months = pd.to_datetime(meta["date"].iloc[rows], errors="coerce").dt.to_period("M").value_counts()
+        if (months >= 300).sum() >= 2:  # 300 documents a month keep a share's noise under ~1 %
+            trends = feature_trends(acts, meta["date"], "M", rows=rows, min_docs=300)
+            slopes = trend_slopes(trends)
+            common = slopes[slopes["mean"] >= 0.01]
+            moving = common.nlargest(3, "slope").index.tolist() + common.nsmallest(3, "slope").index.tolist()
+            figures["trends"] = plot_trends(trends, moving, labels,
+                                            title="Fastest rising and falling features, monthly")
+    inputs = dict(titles=meta["title"].tolist() if "title" in meta else None, acts=acts, families=families,
+                  family_names=None if vocab is None else timed("family labels", family_labels, acts, families, vocab,
+                                                                 embeddings),
+                  neighbours=timed("decoder neighbours", decoder_neighbours, sae),
+                  cofiring=timed("co-firing", cofiring_strength, acts), coords=coords)
+    return inputs, figures
+
 # %% ../nbs/12_cli.ipynb #f43ecc93
 def _run(cfg:PipelineConfig, out:Path, overwrite_report:bool, overwrite:bool) -> Path:
     "The stages of `run_pipeline`, under its lock."
@@ -220,8 +250,10 @@ def _run(cfg:PipelineConfig, out:Path, overwrite_report:bool, overwrite:bool) ->
                    density=plot_feature_density(acts.fire_rate, f"Feature density over all {acts.n_docs} documents"),
                    sparsity_fidelity=plot_sparsity_fidelity(result.log, evaluation.metrics),
                    label_scores=plot_label_scores(table))
-    page = timed("report", write_report, out/"report", metrics, table, corpus.texts, corpus.ids, figures,
-                 title=f"sae_sbert: {', '.join(map(str, cfg.data))}", overwrite=overwrite or overwrite_report)
+    browser, analysis_figures = _analysis(corpus, sae, acts, table, vocab, cache.embeddings, timed)
+    page = timed("report", write_report, out/"report", metrics, table, corpus.texts, corpus.ids,
+                 figures | analysis_figures, title=f"sae_sbert: {', '.join(map(str, cfg.data))}",
+                 overwrite=overwrite or overwrite_report, **browser)
     print(f"[sae_sbert] report: {page}")
     return page
 
