@@ -225,7 +225,8 @@ def load_corpus(source:str|Path|Sequence[str],  # preset name, local file, HF da
         raise TypeError(f"source must be a preset name, a path, a dataset id or a list of texts, "
                         f"got {type(source).__name__}")
     name = str(source)
-    if Path(name).exists() or Path(name).suffix.lower() in _SUFFIXES:
+    preset = name in ("study", "study-all") or name in PRESETS  # wins over a folder of that name here: write ./study
+    if (Path(name).exists() and not preset) or Path(name).suffix.lower() in _SUFFIXES:
         return corpus_from_frame(read_table(name), column, title_column, id_column, limit, shuffle, seed, dedupe, name)
     if name in ("study", "study-all"):  # the offline study corpora of `study_corpus` (below)
         corpus = study_corpus(full=name == "study-all")

@@ -494,6 +494,7 @@ def write_report(out_dir:str|Path, metrics:dict, table:pd.DataFrame, texts:Seque
                               "(sae_sbert_run: --overwrite-report) or choose another folder")
     atlas = FeatureAtlas(table, texts, ids, titles, acts, neighbours, cofiring, families, family_names, coords)
     out.mkdir(parents=True, exist_ok=True)
+    (out/"index.html").unlink(missing_ok=True)  # written last: a crash from here on leaves no page to trust
     images = []
     for name, fig in (figures or {}).items():
         fig.savefig(out/f"{name}.png", dpi=110, bbox_inches="tight")

@@ -403,31 +403,31 @@ def train_sae(sae_cfg:SAEConfig, train_cfg:TrainConfig, store,  # an ActivationS
         probe = store.validation(scaled=True, max_rows=1024).to(state.device)
     end = tc.steps if stop_after is None else min(tc.steps, stop_after)
     sums, n_log, t_log = {}, 0, time.perf_counter()
-    bar = tqdm(total=tc.steps, initial=state.step, disable=not (progress and writer),
-               desc=f"{sae_cfg.architecture} SAE")
-    while state.step < end:
-        x = _next_batch(store, state.step, state.device)
-        with autocast: out, parts = train_step(state, x, loss_fn)
-        seen, x_seen = (out, x) if parallel is None else parallel.gather(out, x)  # the whole global batch
-        steer_sparsity(state, seen, x_seen, probe)
-        sums = _accumulate(sums, parts, out, x)
-        state.step += 1
-        n_log += 1
-        bar.update(1)
-        if state.step % tc.log_every == 0 or state.step == end:
-            if parallel is not None: sums = parallel.average(sums)
-            row = _log_row(state, sums, n_log, len(x_seen), out, t_log)
-            rows.append(row)
-            bar.set_postfix(l0=f"{row['l0']:.1f}", ev=f"{row['explained_variance']:.3f}",
-                            dead=f"{row['dead_fraction']:.2f}")
-            if write_dir is not None:
-                with open(write_dir / "log.jsonl", "a") as fh: fh.write(json.dumps(row) + "\n")
-            if wandb_run is not None: wandb_run.log(row, step=state.step)
-            sums, n_log, t_log = {}, 0, time.perf_counter()
-        stopping = state.step == end < tc.steps
-        if write_dir is not None and ((tc.checkpoint_every and state.step % tc.checkpoint_every == 0) or stopping):
-            save_checkpoint(write_dir / CHECKPOINT, state)
-    bar.close()
+    # closed however the loop ends, so an error is not printed on the bar's line
+    with tqdm(total=tc.steps, initial=state.step, disable=not (progress and writer),
+              desc=f"{sae_cfg.architecture} SAE") as bar:
+        while state.step < end:
+            x = _next_batch(store, state.step, state.device)
+            with autocast: out, parts = train_step(state, x, loss_fn)
+            seen, x_seen = (out, x) if parallel is None else parallel.gather(out, x)  # the whole global batch
+            steer_sparsity(state, seen, x_seen, probe)
+            sums = _accumulate(sums, parts, out, x)
+            state.step += 1
+            n_log += 1
+            bar.update(1)
+            if state.step % tc.log_every == 0 or state.step == end:
+                if parallel is not None: sums = parallel.average(sums)
+                row = _log_row(state, sums, n_log, len(x_seen), out, t_log)
+                rows.append(row)
+                bar.set_postfix(l0=f"{row['l0']:.1f}", ev=f"{row['explained_variance']:.3f}",
+                                dead=f"{row['dead_fraction']:.2f}")
+                if write_dir is not None:
+                    with open(write_dir / "log.jsonl", "a") as fh: fh.write(json.dumps(row) + "\n")
+                if wandb_run is not None: wandb_run.log(row, step=state.step)
+                sums, n_log, t_log = {}, 0, time.perf_counter()
+            stopping = state.step == end < tc.steps
+            if write_dir is not None and ((tc.checkpoint_every and state.step % tc.checkpoint_every == 0) or stopping):
+                save_checkpoint(write_dir / CHECKPOINT, state)
     if wandb_run is not None: wandb_run.finish()
     return _finish(state, rows, write_dir, finished=end == tc.steps)
 
