@@ -164,7 +164,7 @@ def _timed(timings:dict, name:str, fn, *args, **kwargs):
     print(f"[sae_sbert] {name}: {timings[name]:.1f}s")
     return result
 
-# %% ../nbs/12_cli.ipynb #cee37c86
+# %% ../nbs/12_cli.ipynb #5c1d15ed
 def _analysis(corpus, sae, acts, table, vocab, embeddings, timed) -> tuple[dict, dict]:
     "The browser's inputs beside the labels (families, neighbours, co-firing, map, titles) and the analysis figures."
     families = timed("families", feature_families, acts)
