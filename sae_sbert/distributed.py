@@ -4,7 +4,7 @@
 
 # %% ../nbs/05b_distributed.ipynb #65960f9a
 from __future__ import annotations
-import contextlib, functools, gc, os
+import contextlib, functools, gc, os, sys
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch, torch.distributed as dist
@@ -216,5 +216,14 @@ def main(embeddings:str,  # an embedding cache folder or an (n, d_in) .npy file
         store = ActivationStore(x, batch_size=batch_size, val_fraction=val_fraction, test_fraction=test_fraction,
                                 seed=seed)
         train_distributed(s, t, store, ctx, out_dir, stop_after=stop_after, overwrite=overwrite)
-        dist.barrier()  # no rank tears the group down while another still talks in it (gloo aborts then)
-    finally: dist.destroy_process_group()
+    except BaseException:
+        dist.destroy_process_group()
+        raise
+    dist.barrier()  # every rank is done talking; `__main__` below then leaves without tearing the group down
+
+# %% ../nbs/05b_distributed.ipynb #450d6f3f
+if __name__ == "__main__":  # `python -m sae_sbert.distributed`: `call_parse` has just run `main`
+    # tearing the gloo group down (or the interpreter's own exit) can abort a rank with SIGABRT, "terminate called
+    # without an active exception", once everything is written: leave without running C++ destructors
+    sys.stdout.flush(), sys.stderr.flush()
+    os._exit(0)
