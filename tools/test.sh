@@ -8,7 +8,9 @@ export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false MPLBACKE
 log=$(mktemp)
 nbdev_test --n_workers 2 --do_print --timing "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+started=$(grep -c -- '^Starting' "$log")
 total=$(grep -c -- '^- Completed' "$log")
 failed=$(awk '/Failed On The Following Notebooks/{f=1; next} f && /^\t/{n++} END{print n+0}' "$log")
-echo "$((total - failed)) passed, $failed failed"
+unfinished=$((started - total))  # a notebook whose worker died never completes, and nbdev lists no failure for it
+echo "$((total - failed)) passed, $((failed + unfinished)) failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$total" -gt 0 ]
