@@ -14,7 +14,7 @@ import sae_sbert
 from .config import check_choice, check_positive, read_json, sha256_hex, write_json
 from .corpus import Corpus
 from .encoder import (PRECISIONS, ModelRef, count_truncated, embedding_dim, encoder_ref, resolve_model,
-                               _check_precision, _check_texts, _encode, _hf_cache_snapshot, _load)
+                               check_precision, check_texts, encode_batches, hf_cache_snapshot, load_model)
 
 # %% auto #0
 __all__ = ['DamagedCacheError', 'EmbeddingCache', 'default_cache_root', 'embed_corpus']
@@ -137,7 +137,7 @@ def _is_writable(folder:Path) -> bool:
 # %% ../nbs/02_embed.ipynb #9e6fc5d0
 def _as_corpus(corpus) -> Corpus:
     if isinstance(corpus, Corpus): return corpus
-    texts = _check_texts(corpus)
+    texts = check_texts(corpus)
     return Corpus(texts, [str(i) for i in range(len(texts))], source="list")
 
 # %% ../nbs/02_embed.ipynb #7c70f601
@@ -146,7 +146,7 @@ def _fingerprint_diff(old:dict, new:dict) -> list[str]:
 
 # %% ../nbs/02_embed.ipynb #9cf5634d
 def _read_max_seq_length(ref:ModelRef) -> int|None:
-    folder = Path(ref.path) if ref.source != "hub" else _hf_cache_snapshot(ref.name)
+    folder = Path(ref.path) if ref.source != "hub" else hf_cache_snapshot(ref.name)
     cfg = folder/"sentence_bert_config.json" if folder else None
     return read_json(cfg).get("max_seq_length") if cfg and cfg.exists() else None
 
@@ -213,7 +213,7 @@ def embed_corpus(
     ref = resolve_model(encoder) if by_name else encoder_ref(encoder)
     max_len = _read_max_seq_length(ref) if by_name else getattr(encoder, "max_seq_length", None)
     if by_name and max_len is None:
-        encoder, by_name = _load(ref, device), False
+        encoder, by_name = load_model(ref, device), False
         max_len = encoder.max_seq_length
     want = dict(model_name=ref.name, model_revision=ref.revision, corpus_fingerprint=corpus.fingerprint,
                 n_rows=len(corpus), precision=precision, dtype=dtype, max_seq_length=max_len)
@@ -226,8 +226,8 @@ def embed_corpus(
             if not overwrite: raise
             (path/"meta.json").unlink()  # a damaged cache is embedded again from scratch
             meta = _start_or_resume(path, want, overwrite)
-    _check_precision(precision)  # a finished cache is read without openvino; encoding with it needs it
-    if by_name: encoder = _load(ref, device)
+    check_precision(precision)  # a finished cache is read without openvino; encoding with it needs it
+    if by_name: encoder = load_model(ref, device)
     n, done, dim = len(corpus), meta["rows_done"], embedding_dim(encoder)
     if meta.get("dim") not in (None, dim):
         raise ValueError(f"cache {path} has dim {meta['dim']} but the encoder gives {dim}")
@@ -246,7 +246,7 @@ def embed_corpus(
         while done < n:
             texts = corpus.texts[done:done + chunk_size]
             meta["truncated"] += count_truncated(texts, encoder)
-            out[done:done + len(texts)] = _encode(texts, encoder, batch_size, precision)
+            out[done:done + len(texts)] = encode_batches(texts, encoder, batch_size, precision)
             out.flush()  # the rows are on disk before the progress record says so
             done += len(texts)
             meta.update(rows_done=done, seconds=round(meta.get("seconds", 0) + time.time() - start, 2))

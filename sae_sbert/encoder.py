@@ -13,8 +13,9 @@ from .config import check_choice, check_positive, resolve_device, sha256_hex
 from .corpus import hub_reachable
 
 # %% auto #0
-__all__ = ['DEFAULT_MODEL', 'PRECISIONS', 'ModelRef', 'folder_revision', 'resolve_model', 'available_device', 'load_encoder',
-           'embedding_dim', 'encoder_ref', 'fast_precision', 'openvino_model', 'count_truncated', 'embed_texts']
+__all__ = ['DEFAULT_MODEL', 'PRECISIONS', 'ModelRef', 'folder_revision', 'hf_cache_snapshot', 'resolve_model', 'available_device',
+           'load_model', 'load_encoder', 'embedding_dim', 'encoder_ref', 'fast_precision', 'openvino_model',
+           'check_precision', 'check_texts', 'count_truncated', 'encode_batches', 'embed_texts']
 
 # %% ../nbs/01a_encoder.ipynb #59382a6e
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -57,7 +58,8 @@ def _looks_like_path(name:str) -> bool:
             or "/" in name and Path(name).expanduser().parent.is_dir())
 
 # %% ../nbs/01a_encoder.ipynb #c0a79850
-def _hf_cache_snapshot(name:str) -> Path|None:
+def hf_cache_snapshot(name:str) -> Path|None:
+    "The folder of `name` in the local Hugging Face cache, or None when it was never downloaded."
     try:
         from huggingface_hub import snapshot_download
         return Path(snapshot_download(name, local_files_only=True))
@@ -82,7 +84,7 @@ def resolve_model(name_or_path:str|Path|None=None,  # hub id or local folder; No
                                 f"pass an existing sentence-transformers folder or a hub id such as {DEFAULT_MODEL!r}")
     if name == "all-MiniLM-L6-v2": name = DEFAULT_MODEL
     if online is None: online = hub_reachable(timeout=1.0)
-    snap = _hf_cache_snapshot(name)
+    snap = hf_cache_snapshot(name)
     if online:  # sentence-transformers fetches it; the revision is known once it is in the HF cache
         return ModelRef(name, name, f"hub:{snap.name}" if snap else "hub:latest", "hub")
     if snap is not None: return ModelRef(name, str(snap), snap.name, "hf-cache")
@@ -112,12 +114,13 @@ def available_device(device:str|None=None) -> str:
     return resolved
 
 # %% ../nbs/01a_encoder.ipynb #d5d57303
-def _load(ref:ModelRef, device:str|None):
+def load_model(ref:ModelRef, device:str|None):
+    "The SentenceTransformer that `ref` names, on `device`."
     from sentence_transformers import SentenceTransformer
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*loss_type=None.*")
         model = SentenceTransformer(ref.path, device=available_device(device), local_files_only=ref.source != "hub")
-    if ref.source == "hub" and (snap := _hf_cache_snapshot(ref.name)) is not None: ref.revision = snap.name
+    if ref.source == "hub" and (snap := hf_cache_snapshot(ref.name)) is not None: ref.revision = snap.name
     _MODEL_REFS[model] = ref
     return model
 
@@ -127,7 +130,7 @@ def load_encoder(
     device:str|None=None,  # 'cpu', 'cuda', 'mps', or None/'auto' for the fastest present
 ):
     "Load a sentence-transformers encoder by hub id or local folder, offline when the hub is unreachable."
-    return _load(resolve_model(name_or_path), device)
+    return load_model(resolve_model(name_or_path), device)
 
 # %% ../nbs/01a_encoder.ipynb #e5b0ab5c
 def embedding_dim(encoder) -> int:
@@ -234,7 +237,8 @@ def _openvino_first_module(encoder):
     finally: del first.forward  # back to the torch forward
 
 # %% ../nbs/01a_encoder.ipynb #0a7a7734
-def _check_precision(precision:str):
+def check_precision(precision:str):
+    "Refuse a precision this library does not know, or OpenVINO when it is not installed, before any work."
     check_choice("precision", precision, PRECISIONS)
     if precision == "openvino": _import_openvino()  # fail before any work when it is missing
 
@@ -253,7 +257,8 @@ def _precision_context(encoder, precision:str):
     return torch.autocast(device_type, dtype=torch.bfloat16 if precision == "bf16" else torch.float16)
 
 # %% ../nbs/01a_encoder.ipynb #d7f779ed
-def _check_texts(texts) -> list[str]:
+def check_texts(texts) -> list[str]:
+    "`texts` as a list of strings, or a clear error for one string or for items that are not strings."
     if isinstance(texts, (str, bytes)):
         raise TypeError("texts must be a list of strings, got one string; wrap it: [text]")
     texts = list(texts)
@@ -273,7 +278,8 @@ def count_truncated(texts:Sequence[str], encoder) -> int:
     return int(sum(len(i) > encoder.max_seq_length for i in ids))
 
 # %% ../nbs/01a_encoder.ipynb #0a931d7d
-def _encode(texts:list[str], encoder, batch_size:int, precision:str, progress:bool=False) -> np.ndarray:
+def encode_batches(texts:list[str], encoder, batch_size:int, precision:str, progress:bool=False) -> np.ndarray:
+    "Encode `texts` in batches of `batch_size` at `precision`: float32 vectors, refused if any is not finite."
     with torch.inference_mode(), _precision_context(encoder, precision):
         x = encoder.encode(texts, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=progress)
     x = np.asarray(x, dtype=np.float32)
@@ -290,11 +296,11 @@ def embed_texts(texts:Sequence[str],  # the texts to encode
                 warn_truncation:bool=True,  # warn when texts exceed the model's max_seq_length
                ) -> np.ndarray:
     "Encode a small list of texts in memory: float32 array (n, d)."
-    texts = _check_texts(texts)
+    texts = check_texts(texts)
     check_positive("batch_size", batch_size, integer=True)
-    _check_precision(precision)
+    check_precision(precision)
     if not texts: return np.zeros((0, embedding_dim(encoder)), np.float32)
     if warn_truncation and (n := count_truncated(texts, encoder)):
         warnings.warn(f"{n} of {len(texts)} texts are longer than the model's max_seq_length={encoder.max_seq_length} "
                       "tokens; only their first tokens are encoded")
-    return _encode(texts, encoder, batch_size, precision)
+    return encode_batches(texts, encoder, batch_size, precision)
