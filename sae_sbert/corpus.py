@@ -14,8 +14,8 @@ from .config import sha256_hex
 
 # %% auto #0
 __all__ = ['TEXT_COLUMNS', 'HUB_HOST', 'PRESETS', 'STUDY_FILES', 'Corpus', 'clean_texts', 'corpus_from_frame', 'read_table',
-           'hub_reachable', 'load_hub_frame', 'load_corpus', 'concat_corpora', 'shared_data_dir', 'sample_corpus',
-           'study_corpus']
+           'hub_reachable', 'load_hub_frame', 'looks_like_local_path', 'load_corpus', 'concat_corpora',
+           'shared_data_dir', 'sample_corpus', 'study_corpus']
 
 # %% ../nbs/01_corpus.ipynb #091461a2
 @dataclass
@@ -200,10 +200,10 @@ PRESETS = {
 _SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json", ".parquet", ".pq", ".txt")
 
 # %% ../nbs/01_corpus.ipynb #f887067c
-def _looks_local(name:str) -> bool:
-    "Whether `name` can only be a local path: it starts like one, has two slashes, or its folder exists here."
-    return (name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name
-            or Path(name).expanduser().parent.is_dir())
+def looks_like_local_path(name:str) -> bool:
+    "Whether `name` can only be a local path: it starts like one, has two slashes, or has a folder part that exists."
+    return (name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name or os.path.isabs(name)
+            or "/" in name and Path(name).expanduser().parent.is_dir())
 
 # %% ../nbs/01_corpus.ipynb #c066eaed
 def load_corpus(source:str|Path|Sequence[str],  # preset name, local file, HF dataset id, or a list of texts
@@ -237,7 +237,7 @@ def load_corpus(source:str|Path|Sequence[str],  # preset name, local file, HF da
     elif "/" not in name:
         raise ValueError(f"{name!r} is not a file, a preset ({', '.join(PRESETS)}) "
                          "or a Hugging Face dataset id like 'user/dataset'")
-    elif _looks_local(name):
+    elif looks_like_local_path(name):
         folder = Path(name).expanduser().parent
         shown = sorted(p.name for p in folder.iterdir())[:5] if folder.is_dir() else []
         raise FileNotFoundError(f"no such file: {name}" + (f" ({folder} holds {shown})" if shown else "")

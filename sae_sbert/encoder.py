@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Sequence
 import numpy as np, torch
 from .config import check_choice, check_positive, resolve_device, sha256_hex
-from .corpus import hub_reachable
+from .corpus import hub_reachable, looks_like_local_path
 
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'PRECISIONS', 'ModelRef', 'folder_revision', 'hf_cache_snapshot', 'resolve_model', 'available_device',
@@ -51,12 +51,6 @@ def folder_revision(folder:str|Path) -> str:
         raise FileNotFoundError(f"{folder} holds no model files ({', '.join(_WEIGHT_FILES[:2])}, config.json ...)")
     return "sha256:" + sha256_hex(_named_file_blocks(folder, files), 16)
 
-# %% ../nbs/01a_encoder.ipynb #89fafe79
-def _looks_like_path(name:str) -> bool:
-    "Whether `name` can only be a local path: it starts like one, has two slashes, or its folder exists here."
-    return (name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name or os.path.isabs(name)
-            or "/" in name and Path(name).expanduser().parent.is_dir())
-
 # %% ../nbs/01a_encoder.ipynb #c0a79850
 def hf_cache_snapshot(name:str) -> Path|None:
     "The folder of `name` in the local Hugging Face cache, or None when it was never downloaded."
@@ -79,7 +73,7 @@ def resolve_model(name_or_path:str|Path|None=None,  # hub id or local folder; No
     name = str(name_or_path or DEFAULT_MODEL)
     local = Path(name).expanduser()
     if local.is_dir(): return ModelRef(local.name, str(local.resolve()), folder_revision(local), "local")
-    if local.exists() or _looks_like_path(name):
+    if local.exists() or looks_like_local_path(name):
         raise FileNotFoundError(f"model folder {local} does not exist (or is not a folder); "
                                 f"pass an existing sentence-transformers folder or a hub id such as {DEFAULT_MODEL!r}")
     if name == "all-MiniLM-L6-v2": name = DEFAULT_MODEL

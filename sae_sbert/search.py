@@ -8,7 +8,7 @@ import difflib
 from typing import Sequence
 import numpy as np, pandas as pd, torch
 from fastcore.basics import patch
-from .config import check_choice, check_positive, unit_rows
+from .config import as_numpy, check_choice, check_positive, unit_rows
 from .features import FeatureActivations, encode_sparse
 from .phrases import embed_strings
 
@@ -33,8 +33,8 @@ class FeatureSearch:
                              "they must be row-aligned")
         if texts is not None and len(texts) != len(self.embeddings):
             raise ValueError(f"texts has {len(texts)} entries but embeddings {len(self.embeddings)} rows")
-        norms = np.linalg.norm(sae.W_dec.detach().float().cpu().numpy(), axis=1)
-        self.unit = 1 / np.maximum(norms, 1e-12)  # the activation that moves a unit query by its own length
+        # the activation that moves a unit query by its own length along the feature
+        self.unit = 1 / np.maximum(as_numpy(sae.decoder_norms()), 1e-12)
 
     def __repr__(self): return (f"FeatureSearch({len(self.embeddings)} documents, {self.acts.d_sae} features)")
 
@@ -54,25 +54,17 @@ def embed_query(self:FeatureSearch, query:str|np.ndarray) -> np.ndarray:
 
 # %% ../nbs/11_search.ipynb #c2757d34
 @patch
-def _encode(self:FeatureSearch, x:np.ndarray) -> np.ndarray:
-    "SAE features (d_sae,) of one raw vector."
+def _through(self:FeatureSearch, method:str, v:np.ndarray) -> np.ndarray:
+    "One vector through the SAE's `method` ('encode': a raw vector (d,) to features; 'decode': the way back)."
     with torch.no_grad():
-        return self.sae.encode(torch.as_tensor(x[None], dtype=self.sae.W_enc.dtype, device=self.sae.W_enc.device)
-                               ).float().cpu().numpy()[0]
-
-# %% ../nbs/11_search.ipynb #59c4b73f
-@patch
-def _decode(self:FeatureSearch, f:np.ndarray) -> np.ndarray:
-    "The vector (d,) the SAE decodes from features (d_sae,)."
-    with torch.no_grad():
-        return self.sae.decode(torch.as_tensor(f[None], dtype=self.sae.W_dec.dtype, device=self.sae.W_dec.device)
-                               ).float().cpu().numpy()[0]
+        x = torch.as_tensor(v[None], dtype=self.sae.W_dec.dtype, device=self.sae.W_dec.device)
+        return getattr(self.sae, method)(x).float().cpu().numpy()[0]
 
 # %% ../nbs/11_search.ipynb #26120f74
 @patch
 def query_features(self:FeatureSearch, query:str|np.ndarray, k:int|None=None) -> pd.DataFrame:
     "The features firing on `query` (at most `k`), strongest first: feature, activation and label when known."
-    f = self._encode(self.embed_query(query))
+    f = self._through("encode", self.embed_query(query))
     active = np.flatnonzero(f)
     active = active[np.argsort(-f[active], kind="stable")][:k]
     out = pd.DataFrame(dict(feature=active, activation=f[active]))
@@ -118,13 +110,13 @@ def steer(self:FeatureSearch, query:str|np.ndarray,
     "The query vector (d,) with its features edited: decoded edits plus the SAE's reconstruction error."
     check_positive("strength", strength)
     x = self.embed_query(query)
-    f = self._encode(x)
-    error = x - self._decode(f)
+    f = self._through("encode", x)
+    error = x - self._through("decode", f)
     edited = f.copy()
-    for feature in more: edited[self._steerable(feature)] += strength * self.unit[self._steerable(feature)]
-    for feature in less: edited[self._steerable(feature)] -= strength * self.unit[self._steerable(feature)]
+    for sign, features in ((1, more), (-1, less)):
+        for i in map(self._steerable, features): edited[i] += sign * strength * self.unit[i]
     for feature, value in (values or {}).items(): edited[self.resolve(feature)] = value
-    return self._decode(edited) + error
+    return self._through("decode", edited) + error
 
 # %% ../nbs/11_search.ipynb #3fef130a
 @patch
