@@ -26,8 +26,10 @@ from .analysis import (feature_families, family_labels, decoder_neighbours, cofi
                                 plot_family_sizes, plot_feature_map, feature_trends, trend_slopes, plot_trends,
                                 domain_profile, plot_domain_profile)
 from .report import write_report
-try: import fcntl  # POSIX file locks; Windows has none, and runs there are not locked
-except ImportError: fcntl = None
+try: import fcntl  # POSIX file locks
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
 
 # %% auto #0
 __all__ = ['PipelineConfig', 'run_pipeline', 'main']
@@ -122,6 +124,18 @@ def _check_sizes(cfg:PipelineConfig, n_texts:int, d_in:int, min_held_out:int=10)
                          f"(--expansion {cfg.expansion} × {d_in} dimensions); lower it or raise --expansion")
 
 # %% ../nbs/12_cli.ipynb #f17cdca9
+_WINDOWS_LOCK_OFFSET = 1 << 20  # Windows locks are mandatory: lock a byte past the pid, so a refused run can read it
+
+def _try_lock(handle) -> bool:
+    "Take an exclusive OS lock on the open file `handle` without waiting; False if another process holds it."
+    try:
+        if fcntl is not None: fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            handle.seek(_WINDOWS_LOCK_OFFSET)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    except (BlockingIOError, PermissionError): return False  # POSIX says the first, Windows the second
+    return True
+
 @contextlib.contextmanager
 def _locked(out:Path):
     "Hold an exclusive lock on `out` for the run: a second run into the same folder is refused at once."
@@ -131,12 +145,10 @@ def _locked(out:Path):
         handle = open(out/".lock", "a+")
     except PermissionError: raise PermissionError(f"cannot write in {out}; choose another --out") from None
     with handle:
-        if fcntl is not None:
-            try: fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                raise BlockingIOError(f"another sae_sbert run (pid {handle.read().strip() or '?'}) is writing to "
-                                      f"{out}; wait for it to finish, or choose another --out") from None
+        if not _try_lock(handle):
+            handle.seek(0)
+            raise BlockingIOError(f"another sae_sbert run (pid {handle.read().strip() or '?'}) is writing to "
+                                  f"{out}; wait for it to finish, or choose another --out")
         handle.truncate(0)
         handle.write(f"{os.getpid()}\n")
         handle.flush()

@@ -74,6 +74,7 @@ def card_html(atlas:FeatureAtlas, feature:int, n_docs:int=5, n_hard:int=3, snipp
     fmt = lambda v: "–" if v is None else f"{v:.3f}"
     judged = " · ".join(f"{html.escape(j)} {fmt(a)} [{fmt(lo)}, {fmt(hi)}]" for j, (a, lo, hi) in c["judges"].items())
     flags = [text for on, text in ((c["few_examples"], "fires on few documents: label from limited evidence"),
+                                   (c["unlabelled"], c["unlabelled"]),
                                    ((c["fire_rate"] or 0) > 0.1, "dense: fires on more than 10 % of documents")) if on]
     return (f"<h3>#{feature} {html.escape(atlas.name(feature))}</h3>"
             + "".join(f"<div style='color:#b35900'>⚑ {f}</div>" for f in flags)

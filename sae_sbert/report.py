@@ -147,11 +147,15 @@ def card(self:FeatureAtlas, feature:int, n_docs:int=5, n_hard:int=3, n_related:i
                 fire_rate=_plain_number(row["fire_rate"]), n_docs=int(row.get("n_docs", 0)),
                 detection_auroc=_plain_number(row["detection_auroc"]), rating=_plain_number(row.get("rating")),
                 bucket=row.get("bucket") if isinstance(row.get("bucket"), str) else None,
-                dead=bool(row["dead"]), few_examples=bool(row.get("few_examples", False)),
+                dead=bool(row["dead"]), few_examples=bool(row.get("few_examples", False)), unlabelled=None,
                 judges={j: [_plain_number(row[f"{j}_{v}"], 3) for v in ("auroc", "low", "high")] for j in judges
                         if _plain_number(row[f"{j}_auroc"]) is not None},
                 top=[[int(d), _plain_number(a, 3)] for d, a in top], hard=hard, histogram=self.histogram(feature),
                 neighbours=None, cofiring=None, family=None, xy=None)
+    if card["label"] is None and not card["dead"]:
+        card["few_examples"] = False  # there is no label to doubt
+        card["unlabelled"] = ("fires only on held-out documents: no evidence to name it from"
+                              if row.get("n_evidence", None) == 0 else "no phrase of the vocabulary fits its evidence")
     if self.neighbours is not None:
         card["neighbours"] = _ranked_pairs(np.asarray(self.neighbours[0][feature]),
                                            np.asarray(self.neighbours[1][feature], dtype=float), n_related, feature)
@@ -337,7 +341,7 @@ function renderCard(id) {
   const terms = f.keywords.map(k => k[0]);
   const judged = Object.entries(f.judges).map(([j, [a, lo, hi]]) => `${j} ${num(a)} [${num(lo)}, ${num(hi)}]`);
   const flags = [f.dead && "never fires on this corpus: no label, no examples",
-                 f.few_examples && "fires on few documents: label from limited evidence",
+                 f.few_examples && "fires on few documents: label from limited evidence", f.unlabelled,
                  f.fire_rate > 0.1 && "dense (fires on more than 10 % of documents)"].filter(Boolean);
   card.replaceChildren(...nodes([
     el("h3", {}, `#${f.id} ${name(f)}`),
