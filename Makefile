@@ -32,6 +32,11 @@ outputs:
 report-check:
 	python tools/check_report.py $(OUT)/report
 
+# The notebook explorer in a real JupyterLab under headless Chromium: renders, finds, reads a text, steers; screenshots.
+.PHONY: explorer-check
+explorer-check:
+	python3 -m pip install -q --disable-pip-version-check jupyterlab && python tools/check_explorer.py
+
 .PHONY: outputs-slow
 outputs-slow:
 	python tools/outputs.py --flags slow
