@@ -126,6 +126,8 @@ def _check_sizes(cfg:PipelineConfig, n_texts:int, d_in:int, min_held_out:int=10)
 # %% ../nbs/12_cli.ipynb #f17cdca9
 _WINDOWS_LOCK_OFFSET = 1 << 20  # Windows locks are mandatory: lock a byte past the pid, so a refused run can read it
 
+
+# %% ../nbs/12_cli.ipynb #b9692e81
 def _try_lock(handle) -> bool:
     "Take an exclusive OS lock on the open file `handle` without waiting; False if another process holds it."
     try:
@@ -136,6 +138,8 @@ def _try_lock(handle) -> bool:
     except (BlockingIOError, PermissionError): return False  # POSIX says the first, Windows the second
     return True
 
+
+# %% ../nbs/12_cli.ipynb #7fd95f83
 @contextlib.contextmanager
 def _locked(out:Path):
     "Hold an exclusive lock on `out` for the run: a second run into the same folder is refused at once."

@@ -455,7 +455,11 @@ def save(self:SparseAutoencoder, path:str|Path, overwrite:bool=False) -> Path:
 # %% ../nbs/04_sae.ipynb #8f22cdf8
 # keys written for SAELens, ignored here
 _SAELENS_KEYS = {"apply_b_dec_to_input", "normalize_activations", "dtype", "device"}
+
+
+# %% ../nbs/04_sae.ipynb #2a2f3398
 _CHECK_KEYS = {"weights_sha256"}  # written by `save` to verify the weights, not a config field
+
 
 # %% ../nbs/04_sae.ipynb #32688b96
 _SAE_TENSORS = {"W_enc", "b_enc", "W_dec", "b_dec", *(t for c in SAE_CLASSES.values() for t in c.extra_tensors)}
