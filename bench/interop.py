@@ -5,14 +5,14 @@ Usage: python -m bench.interop
 For each architecture, a seeded SAE (d_in 384, 16×, thresholds set as after training) is saved with
 `SparseAutoencoder.save`, loaded back with SAELens's `SAE.load_from_disk`, and both encode the same 2,048 unit
 vectors; the row reports the largest absolute difference between the two feature matrices (0 = identical) or
-the error SAELens raised. A second column checks the layout proposed for the two architectures SAELens has no
-loader for under our names: BatchTopK written as SAELens's `jumprelu` with its global inference threshold
-repeated per feature, ReLU written as SAELens's `standard` architecture (`write_sae_lens_layout` below).
+the error SAELens raised. `save` writes BatchTopK as SAELens's `jumprelu` (its global inference threshold repeated
+per feature) and ReLU as SAELens's `standard`, the two architectures SAELens has no loader for under our names.
+The SAE our own `from_pretrained` reads back from the same folder is compared too.
 """
-import json, tempfile
+import tempfile
 from pathlib import Path
 import torch
-from sae_sbert.sae import SAEConfig, create_sae, CFG_NAME
+from sae_sbert.sae import SAEConfig, SparseAutoencoder, create_sae
 
 ARCHS = ("jumprelu", "topk", "batchtopk", "relu")
 
@@ -28,21 +28,6 @@ def _inputs(n:int, d:int, seed:int) -> torch.Tensor:
     x = torch.randn(n, d, generator=torch.Generator().manual_seed(seed))
     return x / x.norm(dim=1, keepdim=True)
 
-def write_sae_lens_layout(sae, path:Path):
-    "Save `sae`, then rewrite BatchTopK as SAELens `jumprelu` (θ per feature) and ReLU as `standard`."
-    sae.save(path, overwrite=True)
-    arch = sae.cfg.architecture
-    if arch not in ("batchtopk", "relu"): return
-    import safetensors.torch
-    cfg = json.loads((path / CFG_NAME).read_text())
-    tensors = safetensors.torch.load_file(str(path / "sae_weights.safetensors"))
-    if arch == "batchtopk":
-        cfg["architecture"] = "jumprelu"
-        tensors["threshold"] = tensors["threshold"].expand(sae.cfg.d_sae).contiguous()
-    else: cfg["architecture"] = "standard"
-    safetensors.torch.save_file(tensors, str(path / "sae_weights.safetensors"), metadata={"format": "pt"})
-    (path / CFG_NAME).write_text(json.dumps(cfg, indent=1))
-
 def _difference(sae, path:Path, x:torch.Tensor) -> float|str:
     from sae_lens import SAE
     try: theirs = SAE.load_from_disk(str(path))
@@ -50,20 +35,19 @@ def _difference(sae, path:Path, x:torch.Tensor) -> float|str:
     with torch.no_grad(): return float((theirs.encode(x) - sae.encode(x)).abs().max())
 
 def interop() -> dict:
-    "Per architecture: max |Δ features| loading our saved layout, and loading the proposed layout."
+    "Per architecture: max |Δ features| of SAELens's load of our saved folder, and of our own load of it."
     x, rows = _inputs(2048, 384, 7), {}
     for arch in ARCHS:
         sae = seeded_sae(arch)
         with tempfile.TemporaryDirectory() as d:
-            sae.save(Path(d) / "as_saved")
-            write_sae_lens_layout(sae, Path(d) / "proposed")
-            rows[arch] = dict(as_saved=_difference(sae, Path(d) / "as_saved", x),
-                              proposed=_difference(sae, Path(d) / "proposed", x),
+            sae.save(Path(d) / "sae")
+            with torch.no_grad(): ours = (SparseAutoencoder.from_pretrained(Path(d) / "sae").encode(x) - sae.encode(x))
+            rows[arch] = dict(sae_lens=_difference(sae, Path(d) / "sae", x), ours=float(ours.abs().max()),
                               l0=float((sae.encode(x) != 0).sum(1).float().mean()))
     return rows
 
 def main():
     for arch, r in interop().items():
-        print(f"{arch:10s} L0 {r['l0']:5.1f}  as saved: {r['as_saved']}  proposed layout: {r['proposed']}")
+        print(f"{arch:10s} L0 {r['l0']:5.1f}  SAELens load: {r['sae_lens']}  our load: {r['ours']}")
 
 if __name__ == "__main__": main()

@@ -81,8 +81,8 @@ def label_rows(l:dict) -> list[dict]:
 
 def interop_rows(i:dict) -> list[dict]:
     fmt = lambda v: v if isinstance(v, str) else f"max|Δ| {v:.1e}"
-    return [_row("5 interop", f"SAELens load_from_disk: {arch}", fmt(r["as_saved"]), fmt(r["proposed"]), None,
-                 "ours = as saved today; reference = proposed layout") for arch, r in i.items()]
+    return [_row("5 interop", f"SAELens load_from_disk: {arch}", fmt(r["sae_lens"]), fmt(r["ours"]), None,
+                 "ours = SAELens's load of our saved folder; reference = our own load of it") for arch, r in i.items()]
 
 def _cell(v) -> str:
     if v is None: return "-"

@@ -132,6 +132,7 @@ class SparseAutoencoder(nn.Module):
     holds_l0_by_thresholds = False  # whether `l0_method='thresholds'` can hold a target L0 by rescaling thresholds
     default_lr = 2e-3  # peak learning rate when TrainConfig.lr is None
     extra_tensors = ()  # tensors saved beside W_enc, b_enc, W_dec, b_dec
+    sae_lens_architecture = None  # the SAELens architecture `save` writes it as; None: the same name as ours
 
     def __init__(self, cfg:SAEConfig, seed:int|None=None):
         super().__init__()
@@ -366,6 +367,7 @@ class TopKSAE(SparseAutoencoder):
 class BatchTopKSAE(SparseAutoencoder):
     "BatchTopK SAE: the k·batch largest activations of a training batch; a global threshold at inference."
     fixed_l0, extra_tensors = True, ("threshold",)
+    sae_lens_architecture = "jumprelu"  # SAELens has no BatchTopK loader; its global threshold is saved per feature
 
     def __init__(self, cfg:SAEConfig, seed:int|None=None):
         super().__init__(cfg, seed)
@@ -402,6 +404,7 @@ class BatchTopKSAE(SparseAutoencoder):
 class ReLUSAE(SparseAutoencoder):
     "ReLU SAE with the L1 penalty λ·Σ f_i‖W_dec,i‖."
     default_lr = 4e-3
+    sae_lens_architecture = "standard"
     def sparsity_defaults(self): return 0.3, 0.05
     def initialize(self, x, target_l0):
         super().initialize(x, target_l0)
@@ -426,9 +429,11 @@ WEIGHTS_NAME = "sae_weights.safetensors"
 
 # %% ../nbs/04_sae.ipynb #335f01e3
 def _saved_tensors(sae:SparseAutoencoder) -> dict:
-    "The tensors in the SAELens layout."
+    "The tensors in the SAELens layout: a threshold per feature (BatchTopK's one global threshold repeated)."
     names = ("W_enc", "b_enc", "W_dec", "b_dec", *sae.extra_tensors)
-    return {k: getattr(sae, k).detach().float().cpu().contiguous() for k in names}
+    tensors = {k: getattr(sae, k).detach().float().cpu() for k in names}
+    if "threshold" in tensors: tensors["threshold"] = tensors["threshold"].expand(sae.cfg.d_sae)
+    return {k: t.contiguous() for k, t in tensors.items()}
 
 # %% ../nbs/04_sae.ipynb #91cec231
 def _weights_digest(architecture:str, tensors:dict) -> str:
@@ -446,7 +451,8 @@ def save(self:SparseAutoencoder, path:str|Path, overwrite:bool=False) -> Path:
         raise FileExistsError(f"{path} already holds {existing}; pass overwrite=True to replace them")
     tensors = _saved_tensors(self)
     cfg = self.cfg.replace(bandwidth=self.cfg.eps, init_threshold=self.cfg.theta0).to_dict()
-    cfg.update(apply_b_dec_to_input=False, normalize_activations="none", dtype="float32",
+    cfg.update(architecture=self.sae_lens_architecture or self.cfg.architecture,
+               sae_sbert_architecture=self.cfg.architecture, apply_b_dec_to_input=False, normalize_activations="none", dtype="float32",
                weights_sha256=_weights_digest(self.cfg.architecture, tensors))
     atomic_write(path / WEIGHTS_NAME, safetensors.torch.save(tensors, metadata={"format": "pt"}), overwrite=True)
     write_json(path / CFG_NAME, cfg, overwrite=True)
@@ -458,11 +464,25 @@ _SAELENS_KEYS = {"apply_b_dec_to_input", "normalize_activations", "dtype", "devi
 
 
 # %% ../nbs/04_sae.ipynb #2a2f3398
-_CHECK_KEYS = {"weights_sha256"}  # written by `save` to verify the weights, not a config field
+_CHECK_KEYS = {"weights_sha256", "sae_sbert_architecture"}  # written by `save`: the weights' digest, our name
 
 
 # %% ../nbs/04_sae.ipynb #32688b96
 _SAE_TENSORS = {"W_enc", "b_enc", "W_dec", "b_dec", *(t for c in SAE_CLASSES.values() for t in c.extra_tensors)}
+
+# %% ../nbs/04_sae.ipynb #02d10692
+_FROM_SAE_LENS = {"standard": "relu"}  # SAELens architectures that are ours under another name
+
+# %% ../nbs/04_sae.ipynb #f8c40ef6
+def _architecture(raw:dict, source:Path) -> str:
+    "Our architecture for a cfg.json written by `save` or by SAELens; refuses one whose two names disagree."
+    theirs, ours = raw.get("architecture"), raw.get("sae_sbert_architecture")
+    if ours is None: return _FROM_SAE_LENS.get(theirs, theirs)
+    saved_as = (SAE_CLASSES[ours].sae_lens_architecture or ours) if ours in SAE_CLASSES else ours
+    if theirs != saved_as:
+        raise ValueError(f"{source}: architecture={theirs!r} does not match sae_sbert_architecture={ours!r} "
+                         f"(saved as {saved_as!r}): cfg.json was edited; restore it or download the SAE again")
+    return ours
 
 # %% ../nbs/04_sae.ipynb #f79529e4
 def _check_tensor(sae:SparseAutoencoder, name:str, t:torch.Tensor, want:torch.Tensor, source:str):
@@ -497,8 +517,18 @@ def _load_tensors(sae:SparseAutoencoder, tensors:dict, recorded:str|None, source
     if recorded is not None and recorded != _weights_digest(sae.cfg.architecture, {k: tensors[k] for k in expected}):
         raise ValueError(f"{source} does not match the weights_sha256 that cfg.json recorded when it was saved: "
                          "the weights or cfg.json's architecture were changed since; download or save the SAE again")
-    for k, want in expected.items(): _check_tensor(sae, k, tensors[k], want, source)
-    for k in expected: getattr(sae, k).copy_(tensors[k])
+    for k, want in expected.items():
+        if tensors[k].dim() == 0 and want.dim() == 1: tensors[k] = tensors[k].expand(want.shape)  # BatchTopK saved before the per-feature layout
+        _check_tensor(sae, k, tensors[k], want, source)
+    for k in expected:
+        target, t = getattr(sae, k), tensors[k]
+        if target.dim() == 0:  # BatchTopK's one threshold, saved once per feature
+            if bool((t != t[0]).any()):
+                raise ValueError(f"{source}: a {sae.cfg.architecture} SAE has one threshold, but tensor {k} holds "
+                                 "several values; this is a JumpReLU SAE: set cfg.json's sae_sbert_architecture "
+                                 "to 'jumprelu'")
+            t = t[0]
+        target.copy_(t)
 
 # %% ../nbs/04_sae.ipynb #ceeb1ad2
 def _read_weights(path:Path) -> dict:
@@ -534,7 +564,8 @@ def from_pretrained(cls:SparseAutoencoder, path_or_hub_id:str|Path,  # a folder 
     known = {f.name for f in dataclasses.fields(SAEConfig)}
     unknown = sorted(set(raw) - known - _SAELENS_KEYS - _CHECK_KEYS)
     if unknown: warnings.warn(f"{path / CFG_NAME}: ignoring unknown key(s) {unknown}")
-    try: cfg = SAEConfig.from_dict({k: v for k, v in raw.items() if k in known})
+    arch = _architecture(raw, path / CFG_NAME)
+    try: cfg = SAEConfig.from_dict({**{k: v for k, v in raw.items() if k in known}, "architecture": arch})
     except (TypeError, ValueError) as e: raise ValueError(f"{path / CFG_NAME}: {e}") from None
     sae = create_sae(cfg)
     if not isinstance(sae, cls): raise TypeError(f"{path} holds a {cfg.architecture} SAE, not a {cls.__name__}")
