@@ -1,11 +1,12 @@
 """`python -m bench` (or `make bench`): every benchmark side by side with its peer, one table of ratios, one JSON file.
 
-Usage: python -m bench [--sections train quality embed label interop] [--out bench/results.json] [--quick]
+Usage: python -m bench [--sections train quality embed label interop memory] [--out bench/results.json] [--quick]
 
 Sections (see bench/README.md for what each number means): `train` SAE training throughput (ours, SAELens, a
 plain loop, the matmul ceiling), `quality` ours against SAELens at equal budget and matched L0, `embed`
 embedding speed and agreement, `label` our interpreter against the thesis's KeyBERT loop, `interop` SAELens
-loading our saved SAEs. SAELens lives in its own virtual environment (bash bench/install_peers.sh); when
+loading our saved SAEs, `memory` the resident memory of training from caches of 1M and 4M vectors. SAELens
+lives in its own virtual environment (bash bench/install_peers.sh); when
 `sae_lens` is not importable here the benchmark re-runs itself with that environment's Python if it exists,
 and otherwise leaves the peer rows out with a message.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))  # `python bench/run.py` as well as `python -m bench`
 PEERS_VENV = Path(os.environ.get("SAE_SBERT_BENCH_VENV", ROOT.parent / "venvs" / "bench"))
-SECTIONS = ("train", "quality", "embed", "label", "interop")
+SECTIONS = ("train", "quality", "embed", "label", "interop", "memory")
 
 def _reexec_with_peers():
     "Run again under the peers' virtual environment when sae_lens is missing here and that environment exists."
@@ -84,6 +85,17 @@ def interop_rows(i:dict) -> list[dict]:
     return [_row("5 interop", f"SAELens load_from_disk: {arch}", fmt(r["sae_lens"]), fmt(r["ours"]), None,
                  "ours = SAELens's load of our saved folder; reference = our own load of it") for arch, r in i.items()]
 
+def memory_rows(m:dict) -> list[dict]:
+    sizes = sorted(m, key=int)
+    rows = [_row("6 memory", f"training from {int(n):,} cached vectors: own / peak resident MiB", m[n]["anon_mib"],
+                 m[n]["peak_mib"], None, f"cache {m[n]['cache_mib']:,.0f} MiB; mapped file pages "
+                 f"{m[n]['file_mib']:,.0f} MiB; split indices {m[n]['split_index_mib']:.0f} MiB") for n in sizes]
+    small, big = m[sizes[0]], m[sizes[-1]]
+    rows.append(_row("6 memory", f"own resident MiB: {int(sizes[-1]):,} vs {int(sizes[0]):,} vectors", big["anon_mib"],
+                     small["anon_mib"], big["anon_mib"] / small["anon_mib"],
+                     f"the cache grew {big['cache_mib'] / small['cache_mib']:.0f}x"))
+    return rows
+
 def _cell(v) -> str:
     if v is None: return "-"
     if isinstance(v, str): return v
@@ -109,6 +121,9 @@ def main(argv=None):
     p.add_argument("--loop-features", type=int, default=20, help="features the thesis loop labels (timed sample)")
     p.add_argument("--embed-n", type=int, default=256)
     p.add_argument("--whole-corpus", action="store_true", help="also embed the whole study corpus (~10 min)")
+    p.add_argument("--memory-rows", type=int, nargs="+", default=[1_000_000, 4_000_000],
+                   help="cache sizes the memory section trains from (written to a temporary folder: 6 GB at 4M)")
+    p.add_argument("--memory-steps", type=int, default=50)
     p.add_argument("--quick", action="store_true",
                    help="tiny sizes, to check that everything runs (numbers mean nothing)")
     a = p.parse_args(argv)
@@ -121,6 +136,7 @@ def main(argv=None):
         print(f"[bench] sae-lens is not installed (nor a venv at {PEERS_VENV}): the SAELens rows are left out; "
               "install it apart with `bash bench/install_peers.sh`")
     if a.quick: a.train_d_in, a.train_steps, a.quality_steps, a.loop_features, a.embed_n = [384], 1, 20, 3, 64
+    if a.quick: a.memory_rows, a.memory_steps = [20_000, 80_000], 3
     if a.quick: a.max_peer_runs = 2
     info = describe()
     print(f"[bench] {summary(info)}", flush=True)
@@ -138,7 +154,7 @@ def main(argv=None):
         rows.extend(to_rows(raw))
         print(f"[bench] {name} done in {time.perf_counter() - t:.0f} s", flush=True)
         return value
-    from bench import train, quality, embed, interpret, interop
+    from bench import train, quality, embed, interpret, interop, memory
     from bench.data import study
     section("train", lambda: {"shapes": [train.throughput(d, steps=a.train_steps, peers=peers) for d in a.train_d_in]},
             lambda r: train_rows(r["shapes"]))
@@ -152,6 +168,7 @@ def main(argv=None):
     section("label", label, label_rows)
     if peers: section("interop", interop.interop, interop_rows)
     elif "interop" in a.sections: rows.append(_row("5 interop", "skipped: sae-lens not installed", None, None, None))
+    section("memory", lambda: memory.memory(a.memory_rows, a.memory_steps), memory_rows)
     if a.whole_corpus: results["embed_whole_corpus"] = embed.whole_corpus()
     results.update(date=str(datetime.date.today()), seconds=time.perf_counter() - t0, args=vars(a), rows=rows)
     print_table(rows, summary(info))
