@@ -130,6 +130,7 @@ class SparseAutoencoder(nn.Module):
     unit_norm_decoder = True  # whether training keeps ‖W_dec,i‖ = 1
     fixed_l0 = False  # whether L0 is set by `k` (topk, batchtopk) rather than by a sparsity penalty
     holds_l0_by_thresholds = False  # whether `l0_method='thresholds'` can hold a target L0 by rescaling thresholds
+    default_l0_method = "controller"  # how `train_sae` reaches `target_l0` when TrainConfig.l0_method is None
     default_lr = 2e-3  # peak learning rate when TrainConfig.lr is None
     extra_tensors = ()  # tensors saved beside W_enc, b_enc, W_dec, b_dec
     sae_lens_architecture = None  # the SAELens architecture `save` writes it as; None: the same name as ours
@@ -300,7 +301,12 @@ class JumpReLUSAE(SparseAutoencoder):
     @property
     def unit_norm_decoder(self) -> bool: return self.cfg.sparsity_mode == "step"
 
-    def sparsity_defaults(self): return (0.3, 1.0) if self.cfg.sparsity_mode == "tanh" else (1.0, 0.1)
+    def sparsity_defaults(self): return (0.3, 1.0) if self.cfg.sparsity_mode == "tanh" else (10.0, 0.1)
+
+    @property
+    def default_l0_method(self) -> str:
+        "Tanh: the controller, then the thresholds held; the L0 penalty: thresholds held from the start (both measured)."
+        return "controller_then_hold" if self.cfg.sparsity_mode == "tanh" else "thresholds"
 
     def initialize(self, x, target_l0):
         super().initialize(x, target_l0)

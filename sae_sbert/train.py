@@ -39,7 +39,7 @@ class TrainConfig(Config):
     sparsity_coefficient: float|None = None  # λ (its start under the L0 controller); None: the architecture's default
     sparsity_warmup_fraction: float|None = None  # share of the run over which λ grows from 0; None: the architecture's
     target_l0: float|None = None  # L0 to train at, reached as `l0_method` says
-    l0_method: str|None = None  # one of L0_METHODS; None: 'controller_then_hold' for JumpReLU, else 'controller'
+    l0_method: str|None = None  # one of L0_METHODS; None: the SAE's `default_l0_method`
     l0_anneal_fraction: float = 0.3  # 'thresholds': share of the run over which the target falls from 3× to target_l0
     l0_controller_gain: float = 0.02  # 'controller': step of log λ per step, times the clipped log(L0/target)
     l0_control_on: str = "validation"  # where L0 is measured: held-out rows (every 10 steps) or the training 'batch'
@@ -86,7 +86,7 @@ class TrainConfig(Config):
             sparsity_coefficient=lam if self.sparsity_coefficient is None else self.sparsity_coefficient,
             sparsity_warmup_fraction=warm if self.sparsity_warmup_fraction is None else self.sparsity_warmup_fraction,
             dead_window=self.dead_window or min(n_train, 5_000_000),
-            l0_method=self.l0_method or ("controller_then_hold" if sae.holds_l0_by_thresholds else "controller"))
+            l0_method=self.l0_method or sae.default_l0_method)
 
 # %% ../nbs/05_train.ipynb #efd5f3cb
 def lr_at(step:int, cfg:TrainConfig) -> float:
