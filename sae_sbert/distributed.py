@@ -66,11 +66,18 @@ class RankShard:
                              f"{ctx.world_size} ranks; use a multiple of {ctx.world_size}")
         self.store, self.rank, self.world_size = store, ctx.rank, ctx.world_size
         self.shard_rows = store.batch_size // ctx.world_size
+        self._stream = None
 
     def next_batch(self) -> torch.Tensor:
-        "This rank's (batch_size / world_size, d_in) slice of the next global batch."
-        start = self.rank * self.shard_rows
-        return self.store.next_batch()[start:start + self.shard_rows]
+        "This rank's (batch_size / world_size, d_in) slice of the next global batch; other ranks' rows are not read."
+        if self._stream is None: self._stream = self.store._batches(self.store.position, self.rank, self.world_size)
+        self.store.position += 1  # counted in global batches, so a checkpoint does not depend on the ranks
+        return next(self._stream)
+
+    def load_state_dict(self, state:dict):
+        "The store's `load_state_dict`; this shard's stream then restarts from the restored position."
+        self.store.load_state_dict(state)
+        self._stream = None
 
     def __getattr__(self, name): return getattr(self.__dict__["store"], name)
 

@@ -305,7 +305,7 @@ class JumpReLUSAE(SparseAutoencoder):
 
     @property
     def default_l0_method(self) -> str:
-        "Tanh: the controller, then the thresholds held; the L0 penalty: thresholds held from the start (both measured)."
+        "Tanh: the controller, then thresholds held; the L0 penalty: thresholds held from the start (both measured)."
         return "controller_then_hold" if self.cfg.sparsity_mode == "tanh" else "thresholds"
 
     def initialize(self, x, target_l0):
@@ -458,7 +458,8 @@ def save(self:SparseAutoencoder, path:str|Path, overwrite:bool=False) -> Path:
     tensors = _saved_tensors(self)
     cfg = self.cfg.replace(bandwidth=self.cfg.eps, init_threshold=self.cfg.theta0).to_dict()
     cfg.update(architecture=self.sae_lens_architecture or self.cfg.architecture,
-               sae_sbert_architecture=self.cfg.architecture, apply_b_dec_to_input=False, normalize_activations="none", dtype="float32",
+               sae_sbert_architecture=self.cfg.architecture, apply_b_dec_to_input=False,
+               normalize_activations="none", dtype="float32",
                weights_sha256=_weights_digest(self.cfg.architecture, tensors))
     atomic_write(path / WEIGHTS_NAME, safetensors.torch.save(tensors, metadata={"format": "pt"}), overwrite=True)
     write_json(path / CFG_NAME, cfg, overwrite=True)
@@ -524,7 +525,8 @@ def _load_tensors(sae:SparseAutoencoder, tensors:dict, recorded:str|None, source
         raise ValueError(f"{source} does not match the weights_sha256 that cfg.json recorded when it was saved: "
                          "the weights or cfg.json's architecture were changed since; download or save the SAE again")
     for k, want in expected.items():
-        if tensors[k].dim() == 0 and want.dim() == 1: tensors[k] = tensors[k].expand(want.shape)  # BatchTopK saved before the per-feature layout
+        if tensors[k].dim() == 0 and want.dim() == 1:  # a BatchTopK threshold saved before the per-feature layout
+            tensors[k] = tensors[k].expand(want.shape)
         _check_tensor(sae, k, tensors[k], want, source)
     for k in expected:
         target, t = getattr(sae, k), tensors[k]

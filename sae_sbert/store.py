@@ -136,8 +136,10 @@ class ActivationStore:
 
 # %% ../nbs/03_store.ipynb #b2467cc6
 @patch
-def _batches(self:ActivationStore, skip:int):
-    "Generate batches from position `skip` on (earlier buffers are planned, never read)."
+def _batches(self:ActivationStore, skip:int,
+             rank:int=0, world_size:int=1):  # serve rank `rank`'s 1/`world_size` slice of each batch, read alone
+    "Generate batches (or one rank's slices of them) from position `skip` on (earlier buffers are planned, never read)."
+    part = self.batch_size // world_size
     position, carry, epoch = 0, np.empty(0, dtype=np.int64), 0
     while True:
         rng = np.random.default_rng([self.seed, epoch])
@@ -150,10 +152,10 @@ def _batches(self:ActivationStore, skip:int):
             if position + n_full <= skip:
                 position += n_full
                 continue
-            served = pool[:n_full * self.batch_size]
-            data = self.read(served)
+            served = pool[:n_full * self.batch_size].reshape(n_full, self.batch_size)[:, rank * part:(rank + 1) * part]
+            data = self.read(served.reshape(-1))  # other ranks' rows are never read
             for k in range(n_full):
-                if position >= skip: yield data[k * self.batch_size:(k + 1) * self.batch_size]
+                if position >= skip: yield data[k * part:(k + 1) * part]
                 position += 1
         epoch += 1
 
