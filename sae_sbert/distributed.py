@@ -58,28 +58,14 @@ def start_distributed(backend:str|None=None,  # 'nccl' or 'gloo'; None: nccl whe
 
 # %% ../nbs/05b_distributed.ipynb #492a2a4a
 class RankShard:
-    "This rank's rows of every global batch of an `ActivationStore`; everything else is the store's own."
+    "This rank's view of an `ActivationStore`: it serves and reads only this rank's rows of every global batch."
     def __init__(self, store:ActivationStore,  # built with the GLOBAL batch size
                  ctx:DistributedContext):
-        if store.batch_size % ctx.world_size:
-            raise ValueError(f"the global batch_size={store.batch_size} does not split evenly over "
-                             f"{ctx.world_size} ranks; use a multiple of {ctx.world_size}")
-        self.store, self.rank, self.world_size = store, ctx.rank, ctx.world_size
+        self.store = store.serve_shard(ctx.rank, ctx.world_size)  # position still counts global batches
         self.shard_rows = store.batch_size // ctx.world_size
-        self._stream = None
-
-    def next_batch(self) -> torch.Tensor:
-        "This rank's (batch_size / world_size, d_in) slice of the next global batch; other ranks' rows are not read."
-        if self._stream is None: self._stream = self.store._batches(self.store.position, self.rank, self.world_size)
-        self.store.position += 1  # counted in global batches, so a checkpoint does not depend on the ranks
-        return next(self._stream)
-
-    def load_state_dict(self, state:dict):
-        "The store's `load_state_dict`; this shard's stream then restarts from the restored position."
-        self.store.load_state_dict(state)
-        self._stream = None
 
     def __getattr__(self, name): return getattr(self.__dict__["store"], name)
+
 
 # %% ../nbs/05b_distributed.ipynb #19a7fafb
 class _LossModule(nn.Module):

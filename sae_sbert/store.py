@@ -96,6 +96,7 @@ class ActivationStore:
             scale = estimate_scale(self.embeddings, sample)
         self.scale = float(check_positive("scale", scale))
         self.position, self._stream = 0, None
+        self.rank, self.world_size = 0, 1  # the slice of each batch `next_batch` serves (see `serve_shard`)
 
     def _block(self, b:int) -> np.ndarray:
         return np.arange(b * self.block_rows, min((b + 1) * self.block_rows, self.n_rows))
@@ -136,10 +137,9 @@ class ActivationStore:
 
 # %% ../nbs/03_store.ipynb #b2467cc6
 @patch
-def _batches(self:ActivationStore, skip:int,
-             rank:int=0, world_size:int=1):  # serve rank `rank`'s 1/`world_size` slice of each batch, read alone
-    "Generate batches (or one rank's slices of them) from position `skip` on (earlier buffers are planned, never read)."
-    part = self.batch_size // world_size
+def _batches(self:ActivationStore, skip:int):
+    "Generate batches (or this rank's slices of them) from position `skip` on (earlier buffers are planned, never read)."
+    rank, part = self.rank, self.batch_size // self.world_size
     position, carry, epoch = 0, np.empty(0, dtype=np.int64), 0
     while True:
         rng = np.random.default_rng([self.seed, epoch])
@@ -162,10 +162,21 @@ def _batches(self:ActivationStore, skip:int,
 # %% ../nbs/03_store.ipynb #b9871fe0
 @patch
 def next_batch(self:ActivationStore) -> torch.Tensor:
-    "The next batch (batch_size, d_in) of scaled training vectors."
+    "The next batch (batch_size, d_in) of scaled training vectors, or this rank's slice of it (see `serve_shard`)."
     if self._stream is None: self._stream = self._batches(self.position)
     self.position += 1
     return next(self._stream)
+
+# %% ../nbs/03_store.ipynb #e43a7cd5
+@patch
+def serve_shard(self:ActivationStore, rank:int, world_size:int) -> ActivationStore:
+    "From now on serve, and read, only rank `rank`'s batch_size/`world_size` rows of every batch (`05b_distributed`)."
+    if self.batch_size % world_size:
+        raise ValueError(f"the global batch_size={self.batch_size} does not split evenly over "
+                         f"{world_size} ranks; use a multiple of {world_size}")
+    check_range("rank", rank, 0, world_size, high_open=True)
+    self.rank, self.world_size, self._stream = rank, world_size, None
+    return self
 
 # %% ../nbs/03_store.ipynb #890b4bb7
 @patch
