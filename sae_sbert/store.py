@@ -138,7 +138,7 @@ class ActivationStore:
 # %% ../nbs/03_store.ipynb #b2467cc6
 @patch
 def _batches(self:ActivationStore, skip:int):
-    "Generate batches (or this rank's slices of them) from position `skip` on (earlier buffers are planned, never read)."
+    "Generate batches (or this rank's slices of them) from position `skip` (earlier buffers are planned, never read)."
     rank, part = self.rank, self.batch_size // self.world_size
     position, carry, epoch = 0, np.empty(0, dtype=np.int64), 0
     while True:

@@ -63,8 +63,8 @@ def start_lab(folder:Path, port:int) -> subprocess.Popen:
     sys.exit("JupyterLab did not answer within 60 s")
 
 
-def wait_until(cdp:CDP, js:str, timeout:float, what:str):
-    "Poll the JavaScript expression `js` until it is truthy; its value, or None (with `what` failed) after `timeout`."
+def wait_until(cdp:CDP, js:str, timeout:float):
+    "Poll the JavaScript expression `js` until it is truthy; its value, or None after `timeout` seconds."
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if value := cdp.evaluate(js): return value
@@ -112,12 +112,12 @@ def check_explorer(shots:Path) -> list:
                          "w.context.path == 'explore.ipynb')")
                 ready = (f"window.jupyterapp && (p => p && p.sessionContext.session && p.sessionContext.session.kernel "
                          f"&& p.sessionContext.session.kernel.connectionStatus == 'connected')({panel})")
-                if not wait_until(cdp, ready, 120, "kernel"): return ["the notebook's kernel did not start in 120 s"]
+                if not wait_until(cdp, ready, 120): return ["the notebook's kernel did not start in 120 s"]
                 cdp.evaluate(f"jupyterapp.shell.activateById({panel}.id) || true")  # the commands act on it
                 cdp.evaluate("jupyterapp.commands.execute('notebook:run-all-cells').then(() => true)")
                 card = f"{OUTPUT} .widget-tab .widget-html-content"
                 shown = wait_until(cdp, f"[...document.querySelectorAll({json.dumps(card)})].map(e => e.innerText)"
-                                        f".find(t => t.includes('#7 graph'))", 180, "card")
+                                        f".find(t => t.includes('#7 graph'))", 180)
                 errors = cdp.evaluate(f"[...document.querySelectorAll('{OUTPUT}')].map(e => e.innerText)"
                                       ".filter(t => /Error displaying widget|Traceback|Error:/.test(t))")
                 problems += [f"an output shows an error: {e[:300]}" for e in errors]
@@ -125,18 +125,18 @@ def check_explorer(shots:Path) -> list:
                 if not shown:
                     return problems + event_problems(cdp.events) + ["the explorer did not show feature 7's card"]
                 type_into(cdp, f"{OUTPUT} .widget-text input", "galaxy")
-                if not wait_until(cdp, f"{text_of(card)}.startsWith('#3 galaxy')", 30, "find"):
+                if not wait_until(cdp, f"{text_of(card)}.startsWith('#3 galaxy')", 30):
                     problems.append(f"typing 'galaxy' did not open its card: {cdp.evaluate(text_of(card))[:200]!r}")
                 print(f"screenshot: {screenshot(cdp, shots/'explorer-find.png')}")
                 text_tab = f"[...document.querySelectorAll('{OUTPUT} .lm-TabBar-tab')].find(t => t.innerText.trim() == 'Text')"
                 for _ in range(5):  # the notebook may still be scrolling under the pointer
                     click(cdp, text_tab)
-                    if wait_until(cdp, f"{text_tab}.classList.contains('lm-mod-current')", 2, "tab"): break
+                    if wait_until(cdp, f"{text_tab}.classList.contains('lm-mod-current')", 2): break
                 else: return problems + ["clicking the Text tab did not open it"]
                 type_into(cdp, f"{OUTPUT} .widget-textarea textarea", "dark matter halo", then="Tab")
                 results = (f"[...document.querySelectorAll('{OUTPUT} .widget-html-content')].map(e => e.innerText)"
                            ".find(t => t.includes('Nearest abstracts')) || ''")
-                wait_until(cdp, f"({results}).includes('Cold dark matter halo')", 30, "text")  # the old text's go
+                wait_until(cdp, f"({results}).includes('Cold dark matter halo')", 30)  # the old text's go
                 sliders = cdp.evaluate(f"document.querySelectorAll('{OUTPUT} .widget-slider').length")
                 results = cdp.evaluate(results)
                 if not sliders or "Cold dark matter halo" not in results:
@@ -154,7 +154,7 @@ def check_explorer(shots:Path) -> list:
                         cdp.send("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter",
                                  windowsVirtualKeyCode=13)
                     steered = wait_until(cdp, f"[...document.querySelectorAll('{OUTPUT} .widget-html-content')]"
-                                              ".map(e => e.innerText).find(t => t.includes('(steered)'))", 30, "steer")
+                                              ".map(e => e.innerText).find(t => t.includes('(steered)'))", 30)
                     if not steered: problems.append(f"setting the halo slider ({readout}) to 0 did not steer")
                 print(f"screenshot: {screenshot(cdp, shots/'explorer-text.png')}")
                 problems += event_problems(cdp.events)
