@@ -11,7 +11,7 @@ import numpy as np, pandas as pd
 from .config import (Config, check_positive, check_choice, check_range, config_parser, parse_config,
                              read_json, write_json)
 from .corpus import load_corpus, concat_corpora
-from .encoder import load_encoder, fast_precision, available_device, embedding_dim, resolve_model, PRECISIONS
+from .encoder import load_model, fast_precision, available_device, embedding_dim, resolve_model, PRECISIONS
 from .embed import embed_corpus
 from .store import ActivationStore, split_sizes
 from .sae import SAEConfig, SparseAutoencoder, CFG_NAME
@@ -216,11 +216,12 @@ def _run(cfg:PipelineConfig, out:Path, overwrite_report:bool, overwrite:bool) ->
     corpus = timed("load corpus", lambda: concat_corpora(
         *[load_corpus(src, column=cfg.column, title_column=cfg.title_column, limit=cfg.limit) for src in cfg.data]))
     precision = fast_precision(device) if cfg.precision == "auto" else cfg.precision
-    record = _run_record(cfg, corpus.fingerprint, resolve_model(cfg.model), precision)
+    model = resolve_model(cfg.model)  # found and fingerprinted once: the record and the loading share it
+    record = _run_record(cfg, corpus.fingerprint, model, precision)
     if _check_out(out, record, overwrite, overwrite_report):
         print(f"[sae_sbert] report: {out/'report'/'index.html'} (finished earlier with these settings)")
         return out/"report"/"index.html"
-    encoder = timed("load encoder", load_encoder, cfg.model, device)
+    encoder = timed("load encoder", load_model, model, device)
     _check_sizes(cfg, len(corpus), embedding_dim(encoder))
     replaced = (([out/"sae"/"sae"/CFG_NAME, out/"sae"/CHECKPOINT] if overwrite else [])
                 + ([out/"report"/"index.html"] if overwrite or overwrite_report else []))
