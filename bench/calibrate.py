@@ -10,22 +10,9 @@ reference; the order statistic finds the same factor in one `kthvalue`. The two 
 run, so load from other processes falls on both alike; the script prints the time ratio and the largest
 relative difference between the thresholds they set.
 """
-import argparse, copy, math, time
+import argparse, copy, time
 import torch
-from sae_sbert.sae import SAEConfig, create_sae
-
-@torch.no_grad()
-def bisected(sae, x, target_l0, train_x):
-    "The replaced method: bisect the log-factor until the mean L0 over `x` meets the target."
-    z, theta = sae.pre_acts(x), sae.threshold.clone()
-    ceiling = sae.firing_ceiling(train_x)
-    scaled = lambda log_factor: torch.minimum(theta * math.exp(log_factor), ceiling)
-    low, high = -3.0, 3.0
-    for _ in range(40):
-        mid = (low + high) / 2
-        if (z > scaled(mid)).sum(-1).float().mean() > target_l0: low = mid
-        else: high = mid
-    sae.threshold.copy_(scaled(high))
+from sae_sbert.sae import SAEConfig, bisected_thresholds, create_sae
 
 def timed(fn) -> float:
     t = time.perf_counter()
@@ -53,7 +40,9 @@ def main():
             exact.threshold.data.copy_(sae.threshold)
             reference.threshold.data.copy_(sae.threshold)
             t_exact += timed(lambda: exact.calibrate(x, a.target_l0, train_x=x))
-            t_bisect += timed(lambda: bisected(reference, x, a.target_l0, train_x=x))
+            bisect = lambda: reference.threshold.data.copy_(
+                bisected_thresholds(reference, x, a.target_l0, train_x=x, halvings=40))
+            t_bisect += timed(bisect)
         gap = ((exact.threshold - reference.threshold).abs() / reference.threshold).max().item()
         l0 = (exact.encode(x) != 0).sum(-1).float().mean().item()
         print(f"{rows} rows x {a.expansion * a.d_in} features: order statistic {t_exact / a.repeats * 1e3:.0f} ms, "

@@ -26,7 +26,7 @@ from sae_sbert.config import resolve_device
 from bench.machine import native_bf16
 from sae_sbert.sae import SAEConfig
 from sae_sbert.store import ActivationStore
-from sae_sbert.train import TrainConfig, TrainState, train_step, steer_sparsity, _accumulate
+from sae_sbert.train import TrainConfig, TrainState, advance
 
 def has_sae_lens() -> bool: return importlib.util.find_spec("sae_lens") is not None
 
@@ -90,10 +90,7 @@ def ours_contender(store:ActivationStore, d_sae:int, device:torch.device, autoca
     sums = {}
     def step(x):
         nonlocal sums
-        with cast: out, parts = train_step(state, x, state.sae.losses)
-        steer_sparsity(state, out, x, probe)
-        sums = _accumulate(sums, parts, out, x)
-        state.step += 1
+        _, _, sums = advance(state, x, state.sae.losses, probe, sums, autocast=cast)
     return step
 
 def sae_lens_contender(d_in:int, d_sae:int, batch:int, device:torch.device, total_steps:int=10_000):

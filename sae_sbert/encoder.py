@@ -15,7 +15,8 @@ from .corpus import hub_reachable, looks_like_local_path
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'PRECISIONS', 'ModelRef', 'folder_revision', 'hf_cache_snapshot', 'resolve_model', 'available_device',
            'load_model', 'load_encoder', 'embedding_dim', 'encoder_ref', 'fast_precision', 'openvino_model',
-           'check_precision', 'check_texts', 'count_truncated', 'encode_batches', 'embed_texts']
+           'OpenVINOTransformer', 'openvino_encoder', 'check_precision', 'check_texts', 'count_truncated',
+           'encode_batches', 'embed_texts']
 
 # %% ../nbs/01a_encoder.ipynb #59382a6e
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -212,23 +213,40 @@ def openvino_model(encoder):
     _OPENVINO[encoder] = (key, compiled)
     return compiled
 
-# %% ../nbs/01a_encoder.ipynb #97dcef44
-@contextlib.contextmanager
-def _openvino_first_module(encoder):
-    "Inside, the encoder's first module runs on OpenVINO; the modules after it stay in torch."
-    first, compiled = encoder[0], openvino_model(encoder)
-    names = [i.get_any_name() for i in compiled.inputs]
-    wanted = ((getattr(first, "modality_config", None) or {}).get("text") or {}).get("method_output_name")
-    wanted = wanted if isinstance(wanted, str) else "last_hidden_state"
-    port = next((o for o in compiled.outputs if wanted in o.get_names()), compiled.outputs[0])
-    feature = getattr(first, "module_output_name", "token_embeddings")
-    def forward(features:dict, **kwargs) -> dict:
-        out = compiled({k: features[k].numpy() for k in names})[port]  # (batch, tokens, d), a fresh array
-        features[feature] = torch.from_numpy(out)
-        return features
-    first.forward = forward
-    try: yield
-    finally: del first.forward  # back to the torch forward
+# %% ../nbs/01a_encoder.ipynb #7341d35e
+class OpenVINOTransformer(torch.nn.Module):
+    ("A sentence-transformers input module: the encoder's own tokenizer, then its transformer compiled by OpenVINO "
+     "(`openvino_model`).")
+    def __init__(self, first:torch.nn.Module, compiled):
+        super().__init__()
+        self.first, self.compiled = first, compiled
+        self.inputs = [i.get_any_name() for i in compiled.inputs]
+        wanted = ((getattr(first, "modality_config", None) or {}).get("text") or {}).get("method_output_name")
+        wanted = wanted if isinstance(wanted, str) else "last_hidden_state"
+        self.port = next((o for o in compiled.outputs if wanted in o.get_names()), compiled.outputs[0])
+        self.output_name = getattr(first, "module_output_name", "token_embeddings")
+
+    @property
+    def modalities(self) -> list: return getattr(self.first, "modalities", ["text"])
+    def preprocess(self, inputs, **kwargs) -> dict: return self.first.preprocess(inputs, **kwargs)
+    def tokenize(self, texts, **kwargs) -> dict: return self.first.tokenize(texts, **kwargs)  # sentence-transformers < 5
+
+    def forward(self, features:dict, **kwargs) -> dict:
+        out = self.compiled({k: features[k].numpy() for k in self.inputs})[self.port]  # (batch, tokens, d), fresh
+        return {**features, self.output_name: torch.from_numpy(out)}
+
+
+# %% ../nbs/01a_encoder.ipynb #7a344dc1
+def openvino_encoder(encoder):
+    ("A SentenceTransformer made of `encoder`'s own modules with the first one's transformer run by OpenVINO; "
+     "`encoder` itself is left as it was.")
+    from sentence_transformers import SentenceTransformer
+    if encoder.device.type != "cpu":
+        raise ValueError(f"precision='openvino' runs on the CPU but the encoder is on {encoder.device}; "
+                         f"load it with device='cpu', or use precision={fast_precision(encoder.device.type)!r} there")
+    first, *rest = list(encoder)
+    return SentenceTransformer(modules=[OpenVINOTransformer(first, openvino_model(encoder)), *rest], device="cpu")
+
 
 # %% ../nbs/01a_encoder.ipynb #0a7a7734
 def check_precision(precision:str):
@@ -238,14 +256,9 @@ def check_precision(precision:str):
 
 # %% ../nbs/01a_encoder.ipynb #48556271
 def _precision_context(encoder, precision:str):
-    "What `encoder.encode` runs under for `precision`: nothing, torch autocast, or the OpenVINO transformer."
+    "What `encode` runs under for `precision`: nothing (fp32, and OpenVINO's own encoder) or torch autocast."
     device_type = encoder.device.type
-    if precision == "fp32": return contextlib.nullcontext()
-    if precision == "openvino":
-        if device_type != "cpu":
-            raise ValueError(f"precision='openvino' runs on the CPU but the encoder is on {encoder.device}; "
-                             f"load it with device='cpu', or use precision={fast_precision(device_type)!r} there")
-        return _openvino_first_module(encoder)
+    if precision in ("fp32", "openvino"): return contextlib.nullcontext()
     if precision == "fp16" and device_type == "cpu":
         raise ValueError("precision='fp16' needs a GPU (cuda or mps); on the CPU use 'fp32' or 'openvino'")
     return torch.autocast(device_type, dtype=torch.bfloat16 if precision == "bf16" else torch.float16)
@@ -274,8 +287,9 @@ def count_truncated(texts:Sequence[str], encoder) -> int:
 # %% ../nbs/01a_encoder.ipynb #0a931d7d
 def encode_batches(texts:list[str], encoder, batch_size:int, precision:str, progress:bool=False) -> np.ndarray:
     "Encode `texts` in batches of `batch_size` at `precision`: float32 vectors, refused if any is not finite."
+    runner = openvino_encoder(encoder) if precision == "openvino" else encoder
     with torch.inference_mode(), _precision_context(encoder, precision):
-        x = encoder.encode(texts, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=progress)
+        x = runner.encode(texts, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=progress)
     x = np.asarray(x, dtype=np.float32)
     if not np.isfinite(x).all():
         raise FloatingPointError(f"{int((~np.isfinite(x).all(1)).sum())} embedding(s) hold NaN/inf "

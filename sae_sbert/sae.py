@@ -19,7 +19,7 @@ from .config import (Config, check_positive, check_range, check_choice, atomic_w
 # %% auto #0
 __all__ = ['ARCHITECTURES', 'SPARSITY_MODES', 'INIT_FIRE_FACTOR', 'SAE_CLASSES', 'CFG_NAME', 'WEIGHTS_NAME', 'SAEConfig',
            'rectangle', 'JumpReLUFunction', 'StepFunction', 'SAEOutput', 'SparseAutoencoder', 'auxk_loss',
-           'start_firing', 'JumpReLUSAE', 'TopKSAE', 'BatchTopKSAE', 'ReLUSAE', 'create_sae']
+           'start_firing', 'JumpReLUSAE', 'bisected_thresholds', 'TopKSAE', 'BatchTopKSAE', 'ReLUSAE', 'create_sae']
 
 # %% ../nbs/04_sae.ipynb #faf25e09
 ARCHITECTURES = ("jumprelu", "topk", "batchtopk", "relu")
@@ -170,7 +170,8 @@ class SparseAutoencoder(nn.Module):
         self.b_dec.copy_(x.mean(0))
 
     def calibrate(self, x:torch.Tensor, target_l0:float|None=None,
-                  train_x:torch.Tensor|None=None):  # training inputs on which no firing feature may be silenced
+                  train_x:torch.Tensor|None=None,  # training inputs on which no firing feature may be silenced
+                  pre_acts:torch.Tensor|None=None):  # `self.pre_acts(x)`, when the caller has it already
         "After training: fit inference-time settings on held-out inputs `x` to the target L0 (nothing to fit here)."
 
     def diagnostics(self, out:SAEOutput) -> dict:
@@ -313,24 +314,24 @@ class JumpReLUSAE(SparseAutoencoder):
         start_firing(self, x, target_l0, at=self.threshold)
 
     @torch.no_grad()
-    def firing_ceiling(self, train_x:torch.Tensor, chunk:int=4096) -> torch.Tensor:
+    def firing_ceiling(self, train_x:torch.Tensor, chunk:int=4096, pre_acts:torch.Tensor|None=None) -> torch.Tensor:
         ("Per feature, the highest θ at which it still fires on `calibration_min_fires` rows of `train_x` "
-         "(its θ if fewer).")
+         "(its θ if fewer). `pre_acts`: those rows' pre-activations, when already computed.")
         k = min(self.calibration_min_fires, len(train_x))
         top = None  # (k, d_sae): the k largest pre-activations of each feature so far
-        for rows in train_x.split(chunk):
-            z = self.pre_acts(rows)
+        for z in [pre_acts] if pre_acts is not None else map(self.pre_acts, train_x.split(chunk)):
             top = (z if top is None else torch.cat([top, z])).topk(k, dim=0).values
         kth = top[-1]
         return torch.where(kth > self.threshold, torch.nextafter(kth, torch.full_like(kth, -math.inf)), self.threshold)
 
     @torch.no_grad()
-    def calibrate(self, x, target_l0=None, train_x=None):
+    def calibrate(self, x, target_l0=None, train_x=None, pre_acts=None):
         ("Scale all thresholds by one factor so that the mean L0 over `x` is `target_l0`, "
          "none past its `firing_ceiling` on `train_x`.")
         if target_l0 is None: return
-        z, theta = self.pre_acts(x), self.threshold.clone()
-        ceiling = self.firing_ceiling(train_x) if train_x is not None else torch.full_like(theta, math.inf)
+        z, theta = self.pre_acts(x) if pre_acts is None else pre_acts, self.threshold.clone()
+        if train_x is None: ceiling = torch.full_like(theta, math.inf)
+        else: ceiling = self.firing_ceiling(train_x, pre_acts=z if train_x is x else None)
         capped = z > ceiling  # (rows, d_sae): these fire whatever the factor
         # every other entry fires iff z/θ exceeds the factor, so the factor is an order statistic of z/θ
         ratio = torch.where(capped, -math.inf, z / theta).flatten()
@@ -360,6 +361,23 @@ class JumpReLUSAE(SparseAutoencoder):
         q = torch.quantile(theta.float(), torch.tensor([0.1, 0.5, 0.9], device=theta.device))
         in_window = ((out.pre_acts - theta).abs() < self.cfg.eps / 2).float().mean()
         return dict(theta_p10=q[0], theta_p50=q[1], theta_p90=q[2], kernel_window_share=in_window)
+
+# %% ../nbs/04_sae.ipynb #3ac97d08
+@torch.no_grad()
+def bisected_thresholds(sae:JumpReLUSAE, x:torch.Tensor, target_l0:float, train_x:torch.Tensor|None=None,
+                        halvings:int=60) -> torch.Tensor:
+    ("The slow reference for `JumpReLUSAE.calibrate`: thresholds from bisecting the common log-factor until the "
+     "mean L0 over `x` meets `target_l0`, none past its `firing_ceiling` on `train_x`.")
+    z, theta = sae.pre_acts(x), sae.threshold.clone()
+    ceiling = sae.firing_ceiling(train_x) if train_x is not None else torch.full_like(theta, math.inf)
+    scaled = lambda log_factor: torch.minimum(theta * math.exp(log_factor), ceiling)
+    low, high = -3.0, 3.0
+    for _ in range(halvings):
+        mid = (low + high) / 2
+        if (z > scaled(mid)).sum(-1).float().mean() > target_l0: low = mid
+        else: high = mid
+    return scaled(high)
+
 
 # %% ../nbs/04_sae.ipynb #229cc367
 class TopKSAE(SparseAutoencoder):
@@ -397,9 +415,9 @@ class BatchTopKSAE(SparseAutoencoder):
         self.threshold.copy_(torch.where(ok, self.threshold + weight * (smallest - self.threshold), self.threshold))
 
     @torch.no_grad()
-    def calibrate(self, x, target_l0=None, train_x=None):
+    def calibrate(self, x, target_l0=None, train_x=None, pre_acts=None):
         "Set the inference threshold so that the mean L0 over inputs `x` is exactly k."
-        r = F.relu(self.pre_acts(x)).flatten()
+        r = F.relu(self.pre_acts(x) if pre_acts is None else pre_acts).flatten()
         kept = min(self.cfg.k * len(x), r.numel() - 1)
         self.threshold.copy_(r.kthvalue(r.numel() - kept).values)  # the largest activation not kept
 

@@ -20,7 +20,7 @@ from .evaluate import evaluate_sae
 # %% auto #0
 __all__ = ['L0_METHODS', 'CHECKPOINT', 'CALIBRATION_TRAIN_ROWS', 'TrainConfig', 'lr_at', 'sparsity_at', 'control_log_lambda',
            'l0_target_at', 'TrainResult', 'TrainState', 'save_checkpoint', 'load_checkpoint', 'clip_gradient_spikes',
-           'train_step', 'steer_sparsity', 'train_sae', 'plot_training', 'plot_sparsity_fidelity', 'sweep',
+           'train_step', 'steer_sparsity', 'advance', 'train_sae', 'plot_training', 'plot_sparsity_fidelity', 'sweep',
            'plot_frontier']
 
 # %% ../nbs/05_train.ipynb #5ab3961c
@@ -251,15 +251,16 @@ def steer_sparsity(state:TrainState, out:SAEOutput, x:torch.Tensor, probe:torch.
         return
     if state.step % 10 != 9: return
     rows = x if probe is None else probe
-    state.val_l0.copy_((sae.encode(rows) != 0).sum(-1).float().mean())
+    z = sae.pre_acts(rows)  # computed once: the L0 and the calibration both read it
+    state.val_l0.copy_((sae.activate(z) != 0).sum(-1).float().mean())
     if tc.l0_method == "thresholds":
-        sae.calibrate(rows, l0_target_at(state.step, tc), train_x=rows)
+        sae.calibrate(rows, l0_target_at(state.step, tc), train_x=rows, pre_acts=z)
         return
     gain = 10 * tc.l0_controller_gain
     state.log_lambda = control_log_lambda(state.log_lambda, state.val_l0, tc.target_l0, gain)
     if tc.l0_method == "controller_then_hold":
         state.reached_target |= state.val_l0 <= tc.target_l0
-        if state.reached_target: sae.calibrate(rows, tc.target_l0, train_x=rows)
+        if state.reached_target: sae.calibrate(rows, tc.target_l0, train_x=rows, pre_acts=z)
 
 # %% ../nbs/05_train.ipynb #eb2649c5
 def _prepare_out_dir(out_dir:Path, resume:bool, overwrite:bool) -> bool:
@@ -301,6 +302,19 @@ def _log_row(state:TrainState, sums:dict, n:int, batch:int, out:SAEOutput, t0:fl
     if not math.isfinite(row["loss"]):
         raise FloatingPointError(f"loss became {row['loss']} at step {state.step}; lower lr")
     return row
+
+# %% ../nbs/05_train.ipynb #9f4ec0c2
+def advance(state:TrainState, x:torch.Tensor, loss_fn, probe:torch.Tensor|None, sums:dict, parallel=None,
+            autocast=contextlib.nullcontext()) -> tuple[SAEOutput, torch.Tensor, dict]:
+    ("One pass of `train_sae`'s loop: a step, then λ and the dead-feature counters on the whole global batch, "
+     "then the log window's sums. Returns the output, the global batch and the new sums.")
+    with autocast: out, parts = train_step(state, x, loss_fn)
+    seen, x_seen = (out, x) if parallel is None else parallel.gather(out, x)
+    steer_sparsity(state, seen, x_seen, probe)
+    sums = _accumulate(sums, parts, out, x)
+    state.step += 1
+    return out, x_seen, sums
+
 
 # %% ../nbs/05_train.ipynb #f53f63cd
 def _read_log(out_dir:Path) -> list[dict]:
@@ -408,11 +422,7 @@ def train_sae(sae_cfg:SAEConfig, train_cfg:TrainConfig, store,  # an ActivationS
               desc=f"{sae_cfg.architecture} SAE") as bar:
         while state.step < end:
             x = _next_batch(store, state.step, state.device)
-            with autocast: out, parts = train_step(state, x, loss_fn)
-            seen, x_seen = (out, x) if parallel is None else parallel.gather(out, x)  # the whole global batch
-            steer_sparsity(state, seen, x_seen, probe)
-            sums = _accumulate(sums, parts, out, x)
-            state.step += 1
+            out, x_seen, sums = advance(state, x, loss_fn, probe, sums, parallel, autocast)
             n_log += 1
             bar.update(1)
             if state.step % tc.log_every == 0 or state.step == end:
