@@ -5,26 +5,24 @@
 # %% ../nbs/08_interpret.ipynb #027317a6
 from __future__ import annotations
 import dataclasses, io, json, time
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 import numpy as np, pandas as pd
-from sklearn.feature_extraction.text import CountVectorizer, ENGLISH_STOP_WORDS
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from tqdm.auto import tqdm
 from .config import (Config, check_positive, check_range, check_choice, atomic_write, read_json, unit_rows,
                               as_numpy)
 from .features import FeatureActivations
-from .phrases import PhraseVocabulary, StringVectors, build_vocabulary, embed_strings
+from .phrases import PhraseVocabulary, build_vocabulary, embed_strings
 from .detection import (auroc_rows, detection_samples, keyword_rating, rating_buckets, split_heldout,
                                  top_evidence)
-from .labels import (keybert_model, pair_order, contrast_candidates, cover_phrases, feature_targets,
-                              greedy_clusters, rank_phrases)
+from .labels import contrast_candidates, cover_phrases, feature_targets, rank_phrases, reference_keywords
 import matplotlib.pyplot as plt
 
 # %% auto #0
-__all__ = ['InterpretConfig', 'reference_keywords', 'detection_auroc', 'interpret_features', 'save_interpretation',
-           'load_interpretation', 'plot_label_scores']
+__all__ = ['InterpretConfig', 'detection_auroc', 'interpret_features', 'save_interpretation', 'load_interpretation',
+           'plot_label_scores']
 
 # %% ../nbs/08_interpret.ipynb #48213b56
 @dataclass
@@ -83,52 +81,6 @@ class InterpretConfig(Config):
 
     @property
     def stop_words(self) -> frozenset: return ENGLISH_STOP_WORDS | set(self.extra_stop_words)
-
-# %% ../nbs/08_interpret.ipynb #cddd94b9
-def reference_keywords(texts:Sequence[str], top_idx:np.ndarray, embeddings:np.ndarray, encoder, cfg:InterpretConfig,
-                       progress:bool=True) -> tuple[list, np.ndarray]:
-    ("The thesis's procedure: per feature, keywords (cluster leaders, best first) with term scores, "
-     "and label vectors (F, d).")
-    docs = np.unique(top_idx[top_idx >= 0])
-    found = keybert_model(encoder).extract_keywords([texts[d] for d in docs], keyphrase_ngram_range=cfg.kb_ngram_range,
-                                               stop_words=list(cfg.stop_words), top_n=cfg.kb_top_n,
-                                               doc_embeddings=unit_rows(embeddings[docs]))
-    if len(docs) == 1: found = [found]
-    per_doc = dict(zip(docs.tolist(), found))
-    analyze = CountVectorizer().build_analyzer()
-    tokens = {d: analyze(texts[d]) for d in per_doc}
-    words = {d: set(t) for d, t in tokens.items()}
-    vec = StringVectors(encoder)
-    vec.add(k for kws in found for k, _ in kws)
-    E, stage = unit_rows(embeddings), {}
-    for f in tqdm(np.flatnonzero(top_idx[:, 0] >= 0), desc="reference: keywords", disable=not progress):
-        ev = [int(d) for d in top_idx[f] if d >= 0]
-        scores = defaultdict(list)
-        for d in ev:
-            for k, s in per_doc[d]: scores[k].append(s)
-        terms = sorted(scores, key=lambda k: -np.mean(scores[k]))
-        merged = defaultdict(list)  # step 2: near-duplicates pool their scores under the best-scored spelling
-        for t, lead in zip(terms, greedy_clusters(vec.matrix(terms), cfg.merge_threshold)):
-            merged[terms[lead]].extend(scores[t])
-        contain = lambda term, ev=ev: sum(all(w in words[d] for w in term.split()) for d in ev)
-        scored = {t: float(np.mean(s) * np.log1p(contain(t))) for t, s in merged.items()}  # step 3
-        top = sorted(scored, key=lambda t: -scored[t])[:cfg.n_pair_keywords]
-        pairs = [pair_order(a, b, [tokens[d] for d in ev]) for i, a in enumerate(top) for b in top[i + 1:]]  # step 4
-        stage[f] = (scored, pairs, unit_rows(E[ev].mean(0)), contain)
-    vec.add(p for _, pairs, _, _ in stage.values() for p in pairs)
-    keywords, label_vectors = [None] * len(top_idx), np.zeros((len(top_idx), E.shape[1]), dtype=np.float32)
-    for f, (terms, pairs, center, contain) in stage.items():
-        for p in pairs:
-            cos = float(vec[p] @ center)
-            if cos >= cfg.phrase_threshold and p not in terms: terms[p] = cos * float(np.log1p(contain(p)))
-        ranked = sorted(terms, key=lambda t: -terms[t])
-        total = defaultdict(float)  # step 5
-        for t, lead in zip(ranked, greedy_clusters(vec.matrix(ranked), cfg.cluster_threshold)):
-            total[ranked[lead]] += terms[t]
-        best = sorted(total, key=lambda t: -total[t])[:cfg.n_keywords]
-        keywords[f] = [(t, terms[t]) for t in best]
-        label_vectors[f] = vec.matrix(best).mean(0)
-    return keywords, label_vectors
 
 # %% ../nbs/08_interpret.ipynb #1fd3968f
 def detection_auroc(label_vectors:np.ndarray,  # (F, d) one embedding per feature's name; zero rows = no name
@@ -203,7 +155,11 @@ def interpret_features(
         for f, i, s in zip(np.flatnonzero(live), idx, sc):
             keywords[f] = [(vocab.phrases[j], float(v)) for j, v in zip(i, s) if j >= 0] or None
             if keywords[f]: label_vectors[f] = vocab.embeddings[i[i >= 0]].mean(0)
-    else: keywords, label_vectors = reference_keywords(texts, top_idx, embeddings, encoder, cfg, progress)
+    else:
+        thesis = {k: getattr(cfg, k) for k in ("n_keywords", "kb_top_n", "kb_ngram_range", "stop_words",
+                                              "merge_threshold", "n_pair_keywords", "phrase_threshold",
+                                              "cluster_threshold")}
+        keywords, label_vectors = reference_keywords(texts, top_idx, embeddings, encoder, progress=progress, **thesis)
     timing["labels_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     score_matrix = np.full((acts.d_sae, cfg.n_keywords), np.nan)

@@ -4,14 +4,18 @@
 
 # %% ../nbs/07c_labels.ipynb #0305c6e2
 from __future__ import annotations
+from collections import defaultdict
+from typing import Sequence
 import numpy as np, scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer
+from tqdm.auto import tqdm
 from .config import check_choice, unit_rows
 from .features import FeatureActivations
-from .phrases import PhraseVocabulary
+from .phrases import PhraseVocabulary, StringVectors
 
 # %% auto #0
-__all__ = ['keybert_model', 'greedy_clusters', 'pair_order', 'feature_targets', 'rank_phrases', 'contrast_candidates',
-           'cover_phrases']
+__all__ = ['keybert_model', 'greedy_clusters', 'pair_order', 'reference_keywords', 'feature_targets', 'rank_phrases',
+           'contrast_candidates', 'cover_phrases']
 
 # %% ../nbs/07c_labels.ipynb #82dec984
 def keybert_model(encoder):
@@ -41,6 +45,58 @@ def pair_order(a:str, b:str, tokens:list[list[str]]) -> str:
     if ab != ba: return f"{a} {b}" if ab > ba else f"{b} {a}"
     first = lambda w: next(((j, t.index(w)) for j, t in enumerate(tokens) if w in t), (len(tokens), 0))
     return f"{a} {b}" if first(a) <= first(b) else f"{b} {a}"
+
+# %% ../nbs/07c_labels.ipynb #c7e6ba43
+def reference_keywords(texts:Sequence[str],  # the corpus
+                       top_idx:np.ndarray,  # (F, k) each feature's evidence documents, -1 padded
+                       embeddings:np.ndarray,  # (n_docs, d) the documents' embeddings by `encoder`
+                       encoder,  # SentenceTransformer or callable list[str] -> array
+                       *, n_keywords:int, kb_top_n:int, kb_ngram_range:tuple, stop_words,  # the thesis's values:
+                       merge_threshold:float, n_pair_keywords:int, phrase_threshold:float,  # `InterpretConfig`
+                       cluster_threshold:float, progress:bool=True) -> tuple[list, np.ndarray]:
+    ("The thesis's procedure: per feature, keywords (cluster leaders, best first) with term scores, "
+     "and label vectors (F, d).")
+    docs = np.unique(top_idx[top_idx >= 0])
+    found = keybert_model(encoder).extract_keywords([texts[d] for d in docs], top_n=kb_top_n,
+                                                    keyphrase_ngram_range=tuple(kb_ngram_range),
+                                                    stop_words=list(stop_words),
+                                                    doc_embeddings=unit_rows(embeddings[docs]))
+    if len(docs) == 1: found = [found]
+    per_doc = dict(zip(docs.tolist(), found))
+    analyze = CountVectorizer().build_analyzer()
+    tokens = {d: analyze(texts[d]) for d in per_doc}
+    words = {d: set(t) for d, t in tokens.items()}
+    vec = StringVectors(encoder)
+    vec.add(k for kws in found for k, _ in kws)
+    E, stage = unit_rows(embeddings), {}
+    for f in tqdm(np.flatnonzero(top_idx[:, 0] >= 0), desc="reference: keywords", disable=not progress):
+        ev = [int(d) for d in top_idx[f] if d >= 0]
+        scores = defaultdict(list)
+        for d in ev:
+            for k, s in per_doc[d]: scores[k].append(s)
+        terms = sorted(scores, key=lambda k: -np.mean(scores[k]))
+        merged = defaultdict(list)  # step 2: near-duplicates pool their scores under the best-scored spelling
+        for t, lead in zip(terms, greedy_clusters(vec.matrix(terms), merge_threshold)):
+            merged[terms[lead]].extend(scores[t])
+        contain = lambda term, ev=ev: sum(all(w in words[d] for w in term.split()) for d in ev)
+        scored = {t: float(np.mean(s) * np.log1p(contain(t))) for t, s in merged.items()}  # step 3
+        top = sorted(scored, key=lambda t: -scored[t])[:n_pair_keywords]
+        pairs = [pair_order(a, b, [tokens[d] for d in ev]) for i, a in enumerate(top) for b in top[i + 1:]]  # step 4
+        stage[f] = (scored, pairs, unit_rows(E[ev].mean(0)), contain)
+    vec.add(p for _, pairs, _, _ in stage.values() for p in pairs)
+    keywords, label_vectors = [None] * len(top_idx), np.zeros((len(top_idx), E.shape[1]), dtype=np.float32)
+    for f, (terms, pairs, center, contain) in stage.items():
+        for p in pairs:
+            cos = float(vec[p] @ center)
+            if cos >= phrase_threshold and p not in terms: terms[p] = cos * float(np.log1p(contain(p)))
+        ranked = sorted(terms, key=lambda t: -terms[t])
+        total = defaultdict(float)  # step 5
+        for t, lead in zip(ranked, greedy_clusters(vec.matrix(ranked), cluster_threshold)):
+            total[ranked[lead]] += terms[t]
+        best = sorted(total, key=lambda t: -total[t])[:n_keywords]
+        keywords[f] = [(t, terms[t]) for t in best]
+        label_vectors[f] = vec.matrix(best).mean(0)
+    return keywords, label_vectors
 
 # %% ../nbs/07c_labels.ipynb #c9663108
 def feature_targets(top_idx:np.ndarray,  # (F, k) evidence documents, -1 padded
