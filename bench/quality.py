@@ -14,7 +14,7 @@ decay over the last 20 %; everything else is its default (Adam lr 3e-4, no lr wa
 `sae_sbert.evaluate.evaluate_sae` on the raw test vectors.
 """
 import argparse, math, time
-import numpy as np, torch
+import torch
 from sae_sbert.evaluate import evaluate_sae
 from sae_sbert.sae import SAEConfig
 from sae_sbert.store import ActivationStore

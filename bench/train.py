@@ -19,7 +19,7 @@ machine falls on all of them alike, and each one's median step time is reported.
   `torch.autocast(dtype=torch.bfloat16)`, fp32 weights and θ; a proposal measured, not yet the library's default
   on CPU.
 """
-import argparse, contextlib, importlib.util, math, statistics, time
+import argparse, contextlib, importlib.util, statistics, time
 import numpy as np, torch
 from torch import nn
 from sae_sbert.config import resolve_device

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_config.ipynb #6ab5936f
 from __future__ import annotations
-import argparse, dataclasses, hashlib, inspect, json, math, os, tempfile
+import argparse, dataclasses, hashlib, json, math, os, tempfile
 from pathlib import Path
 from typing import Any, Iterable
 import numpy as np, torch
@@ -12,7 +12,8 @@ from fastcore.docments import docments
 
 # %% auto #0
 __all__ = ['check_positive', 'check_range', 'check_choice', 'atomic_write', 'write_json', 'read_json', 'Config', 'config_parser',
-           'parse_config', 'resolve_device', 'unit_rows', 'as_numpy', 'row_batches', 'sha256_hex']
+           'parse_config', 'resolve_device', 'unit_rows', 'as_numpy', 'row_batches', 'sha256_hex', 'fingerprint_key',
+           'fingerprint_mismatch', 'StaleCacheError', 'read_finished']
 
 # %% ../nbs/00_config.ipynb #6cc411b1
 def check_positive(name:str, value, integer:bool=False):
@@ -172,3 +173,33 @@ def sha256_hex(chunks:Iterable[bytes|str],  # hashed in order, a str as its UTF-
     h = hashlib.sha256()
     for chunk in chunks: h.update(chunk.encode() if isinstance(chunk, str) else chunk)
     return h.hexdigest()[:length]
+
+# %% ../nbs/00_config.ipynb #96cc9f34
+def fingerprint_key(inputs:dict, length:int=16) -> str:
+    "Short SHA-256 of `inputs` as sorted JSON: the name of a cache entry made from them."
+    return sha256_hex([json.dumps(inputs, sort_keys=True)], length)
+
+# %% ../nbs/00_config.ipynb #d5d508fc
+def fingerprint_mismatch(stored:dict, wanted:dict) -> str:
+    "Which of the `wanted` inputs a cache entry was not made from ('' when none): 'name: cache has .., now ..'."
+    return "; ".join(f"{k}: cache has {stored.get(k)!r}, now {v!r}" for k, v in wanted.items() if stored.get(k) != v)
+
+# %% ../nbs/00_config.ipynb #3b3319ca
+class StaleCacheError(ValueError):
+    "A cache entry made from other inputs than those asked for."
+    def __init__(self, what:str, mismatch:str, fix:str):
+        super().__init__(f"{what} was made from different inputs ({mismatch}); {fix}")
+
+# %% ../nbs/00_config.ipynb #2dc353b0
+def read_finished(record:str|Path,  # the entry's JSON record, written last
+                  wanted:dict,  # the inputs asked for now
+                  what:str, fix:str,  # the error's words: what the entry is, what the user can do
+                  inputs_key:str|None=None,  # where the record keeps its inputs; None: at its top level
+                 ) -> dict|None:
+    "A finished cache entry's record, None when there is none, a `StaleCacheError` when it was made from other inputs."
+    record = Path(record)
+    if not record.exists(): return None
+    saved = read_json(record)
+    if mismatch := fingerprint_mismatch(saved if inputs_key is None else saved.get(inputs_key, {}), wanted):
+        raise StaleCacheError(what, mismatch, fix)
+    return saved

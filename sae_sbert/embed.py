@@ -11,7 +11,8 @@ import numpy as np
 from numpy.lib.format import open_memmap
 from tqdm.auto import tqdm
 import sae_sbert
-from .config import check_choice, check_positive, read_json, sha256_hex, write_json
+from .config import (StaleCacheError, check_choice, check_positive, fingerprint_mismatch, read_json, sha256_hex,
+                              write_json)
 from .corpus import Corpus
 from .encoder import (PRECISIONS, ModelRef, count_truncated, embedding_dim, encoder_ref, resolve_model,
                                check_precision, check_texts, encode_batches, hf_cache_snapshot, load_model)
@@ -116,9 +117,6 @@ class EmbeddingCache:
     def __repr__(self):
         return f"EmbeddingCache({len(self)} x {self.dim} {self.meta['dtype']} from {self.model_name}, {self.path})"
 
-# %% ../nbs/02_embed.ipynb #d61e754d
-_FINGERPRINT = ("model_name", "model_revision", "corpus_fingerprint", "n_rows", "precision", "dtype", "max_seq_length")
-
 # %% ../nbs/02_embed.ipynb #98ca866d
 def default_cache_root() -> Path:
     "Where caches go when no `cache_dir` is given: `$SAE_SBERT_CACHE` or `~/.cache/sae_sbert/embeddings`."
@@ -140,10 +138,6 @@ def _as_corpus(corpus) -> Corpus:
     texts = check_texts(corpus)
     return Corpus(texts, [str(i) for i in range(len(texts))], source="list")
 
-# %% ../nbs/02_embed.ipynb #7c70f601
-def _fingerprint_diff(old:dict, new:dict) -> list[str]:
-    return [f"{k}: cache has {old.get(k)!r}, now {new[k]!r}" for k in _FINGERPRINT if old.get(k) != new[k]]
-
 # %% ../nbs/02_embed.ipynb #9cf5634d
 def _read_max_seq_length(ref:ModelRef) -> int|None:
     folder = Path(ref.path) if ref.source != "hub" else hf_cache_snapshot(ref.name)
@@ -157,10 +151,10 @@ def _start_or_resume(path:Path, want:dict, overwrite:bool) -> dict:
                  rows_done=0, complete=False, truncated=0)
     if (path/"meta.json").exists():
         old = read_json(path/"meta.json")
-        if diff := _fingerprint_diff(old, want):
+        if mismatch := fingerprint_mismatch(old, want):
             if not overwrite:
-                raise ValueError(f"embedding cache {path} was made from different inputs ({'; '.join(diff)}). "
-                                 "Use another cache_dir, or pass overwrite=True to replace it")
+                raise StaleCacheError(f"embedding cache {path}", mismatch,
+                                      "use another cache_dir, or pass overwrite=True to replace it")
         elif old.get("complete"): return old
         else:
             if not _is_writable(path):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01a_encoder.ipynb #25241278
 from __future__ import annotations
-import contextlib, importlib.util, inspect, os, warnings, weakref
+import contextlib, importlib.util, inspect, warnings, weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence

@@ -4,13 +4,13 @@
 
 # %% ../nbs/07_features.ipynb #889d8c6f
 from __future__ import annotations
-import json, math
+import io, math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 import numpy as np, scipy.sparse as sp, torch
 from tqdm.auto import tqdm
-from .config import atomic_write, write_json, read_json, check_positive, row_batches, sha256_hex
+from .config import atomic_write, write_json, read_json, read_finished, row_batches, sha256_hex
 
 # %% auto #0
 __all__ = ['sae_fingerprint', 'encode_sparse', 'FeatureActivations', 'save_features', 'load_features', 'feature_activations']
@@ -116,7 +116,6 @@ def _embeddings_key(embeddings) -> str:
 def save_features(fa:FeatureActivations, path:str|Path, overwrite:bool=False) -> Path:
     "Write activations to `path` (.npz) and provenance beside it (.json), atomically."
     path = Path(path)
-    import io
     buf = io.BytesIO()
     sp.save_npz(buf, fa.csr, compressed=False)
     atomic_write(path, buf.getvalue(), overwrite=overwrite)
@@ -140,11 +139,9 @@ def feature_activations(sae:torch.nn.Module,  # a trained SAE working on raw emb
     embeddings = getattr(embeddings, "embeddings", embeddings)
     meta = dict(sae=sae_fingerprint(sae), embeddings=_embeddings_key(embeddings), n_docs=len(embeddings))
     path = Path(folder)/f"features-{meta['sae'][:16]}.npz" if folder is not None else None
-    if path is not None and path.exists():
-        fa = load_features(path)
-        if fa.meta.get("embeddings") == meta["embeddings"]: return fa
-        raise ValueError(f"{path} holds activations of other embeddings than these; "
-                         "use another cache_dir or delete the file")
+    if path is not None and read_finished(path.with_suffix(".json"), meta, f"{path}",
+                                          "use another cache_dir or delete the file") is not None:
+        return load_features(path)
     fa = FeatureActivations(encode_sparse(sae, embeddings, batch_size, progress), meta)
-    if path is not None: save_features(fa, path)
+    if path is not None: save_features(fa, path, overwrite=True)  # no record: a crash left the .npz unfinished
     return fa

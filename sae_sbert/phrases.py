@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 import numpy as np, scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, ENGLISH_STOP_WORDS
 from tqdm.auto import tqdm
-from .config import atomic_write, read_json, sha256_hex, unit_rows
+from .config import atomic_write, fingerprint_key, read_finished, sha256_hex, unit_rows
 from .encoder import embed_texts
 
 # %% auto #0
@@ -106,11 +106,12 @@ def build_vocabulary(texts:Sequence[str],  # the corpus (or any texts to draw la
                 stop_words=sorted(stop_words), token=WORD_TOKEN.pattern)
     meta = dict(corpus=texts_fingerprint(texts), encoder=encoder_key(encoder), n_texts=len(texts),
                 precision=precision, **opts)
-    key = sha256_hex([json.dumps(meta, sort_keys=True)], 16)
+    key = fingerprint_key(meta)
     folder = Path(cache_dir)/f"vocab-{key}" if cache_dir is not None else None
     analyze = phrase_analyzer(ngram_range, stop_words)
-    if folder is not None and (folder/"vocab.json").exists():  # written last: its presence means the cache is complete
-        saved = read_json(folder/"vocab.json")
+    saved = None if folder is None else read_finished(folder/"vocab.json", meta, f"phrase vocabulary {folder}",
+                                                      "delete the folder to build it again", inputs_key="meta")
+    if saved is not None:
         if (folder/"doc_phrases.npz").exists(): counts = sp.load_npz(folder/"doc_phrases.npz")
         else:  # a cache from before doc_phrases was kept: count again, no embedding needed
             counts = CountVectorizer(analyzer=analyze, binary=True, dtype=np.int32,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_sae.ipynb #ea3cd4cf
 from __future__ import annotations
-import dataclasses, json, math, re, tempfile, warnings
+import dataclasses, math, re, tempfile, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple

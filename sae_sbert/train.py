@@ -12,7 +12,7 @@ import safetensors.torch
 from fastcore.basics import patch
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
-from .config import (Config, check_positive, check_range, check_choice, atomic_write, write_json, read_json,
+from .config import (Config, check_positive, check_range, check_choice, atomic_write, write_json,
                               resolve_device)
 from .sae import SAEConfig, SAEOutput, SparseAutoencoder, SAE_CLASSES, INIT_FIRE_FACTOR, create_sae
 from .evaluate import evaluate_sae
