@@ -215,8 +215,8 @@ def main(embeddings:str,  # an embedding cache folder or an (n, d_in) .npy file
     dist.barrier()  # every rank is done talking; `__main__` below then leaves without tearing the group down
 
 # %% ../nbs/05b_distributed.ipynb #450d6f3f
-#| eval: false
-if __name__ == "__main__":  # `python -m sae_sbert.distributed`: `call_parse` has just run `main`
+if __name__ == "__main__" and "__file__" in globals():  # `python -m sae_sbert.distributed` (this notebook has no
+    # __file__): `call_parse` has just run `main`.
     # tearing the gloo group down (or the interpreter's own exit) can abort a rank with SIGABRT, "terminate called
     # without an active exception", once everything is written: leave without running C++ destructors
     sys.stdout.flush(), sys.stderr.flush()
