@@ -229,7 +229,8 @@ class OpenVINOTransformer(torch.nn.Module):
     @property
     def modalities(self) -> list: return getattr(self.first, "modalities", ["text"])
     def preprocess(self, inputs, **kwargs) -> dict: return self.first.preprocess(inputs, **kwargs)
-    def tokenize(self, texts, **kwargs) -> dict: return self.first.tokenize(texts, **kwargs)  # sentence-transformers < 5
+    def tokenize(self, texts, **kwargs) -> dict:  # what sentence-transformers < 5 calls instead of preprocess
+        return self.first.tokenize(texts, **kwargs)
 
     def forward(self, features:dict, **kwargs) -> dict:
         out = self.compiled({k: features[k].numpy() for k in self.inputs})[self.port]  # (batch, tokens, d), fresh
