@@ -4,7 +4,7 @@
 
 # %% ../nbs/05b_distributed.ipynb #65960f9a
 from __future__ import annotations
-import contextlib, functools, gc, os, sys
+import contextlib, gc, os, sys
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch, torch.distributed as dist
@@ -150,14 +150,11 @@ def open_embeddings(path:str|Path) -> np.ndarray:
 
 # %% ../nbs/05b_distributed.ipynb #f832a29b
 @contextlib.contextmanager
-def _pooled(encoder, devices:list[str], pool_chunk_size:int|None):
-    "Inside, `encoder.encode` runs on a sentence-transformers multi-process pool over `devices`."
+def _pool(encoder, devices:list[str]):
+    "A sentence-transformers multi-process pool of `encoder` over `devices`, stopped on leaving."
     pool = encoder.start_multi_process_pool(devices)
-    encoder.encode = functools.partial(type(encoder).encode, encoder, pool=pool, chunk_size=pool_chunk_size)
-    try: yield encoder
-    finally:
-        del encoder.encode
-        encoder.stop_multi_process_pool(pool)
+    try: yield pool
+    finally: encoder.stop_multi_process_pool(pool)
 
 # %% ../nbs/05b_distributed.ipynb #26b43327
 def embed_corpus_parallel(corpus,  # a `Corpus` or a list of texts, as `embed_corpus`
@@ -172,7 +169,8 @@ def embed_corpus_parallel(corpus,  # a `Corpus` or a list of texts, as `embed_co
                          "parent only); use precision='fp32', or embed_corpus in one process")
     devices = devices or [f"cuda:{i}" for i in range(torch.cuda.device_count())] or ["cpu", "cpu"]
     if encoder is None or isinstance(encoder, (str, Path)): encoder = load_encoder(encoder, device="cpu")
-    with _pooled(encoder, devices, pool_chunk_size): return embed_corpus(corpus, encoder, **kwargs)
+    with _pool(encoder, devices) as pool:
+        return embed_corpus(corpus, encoder, encode_options=dict(pool=pool, chunk_size=pool_chunk_size), **kwargs)
 
 # %% ../nbs/05b_distributed.ipynb #8c8ed06a
 def footprint(n_rows:int, d_in:int,

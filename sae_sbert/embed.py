@@ -195,6 +195,7 @@ def embed_corpus(
     device:str|None=None,  # where to load the encoder when it is given by name
     progress:bool=True,  # show a tqdm progress bar
     on_chunk:Callable[[int, int], None]|None=None,  # called as on_chunk(rows_done, n_rows) after each saved chunk
+    encode_options:dict|None=None,  # more for the encoder's `encode`, e.g. a multi-process pool (`05b_distributed`)
 ) -> EmbeddingCache:
     "Encode `corpus` into a resumable on-disk cache and return it memory-mapped."
     corpus = _as_corpus(corpus)
@@ -240,7 +241,8 @@ def embed_corpus(
         while done < n:
             texts = corpus.texts[done:done + chunk_size]
             meta["truncated"] += count_truncated(texts, encoder)
-            out[done:done + len(texts)] = encode_batches(texts, encoder, batch_size, precision)
+            out[done:done + len(texts)] = encode_batches(texts, encoder, batch_size, precision,
+                                                         **(encode_options or {}))
             out.flush()  # the rows are on disk before the progress record says so
             done += len(texts)
             meta.update(rows_done=done, seconds=round(meta.get("seconds", 0) + time.time() - start, 2))

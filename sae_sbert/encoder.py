@@ -286,11 +286,14 @@ def count_truncated(texts:Sequence[str], encoder) -> int:
     return int(sum(len(i) > encoder.max_seq_length for i in ids))
 
 # %% ../nbs/01a_encoder.ipynb #0a931d7d
-def encode_batches(texts:list[str], encoder, batch_size:int, precision:str, progress:bool=False) -> np.ndarray:
+def encode_batches(texts:list[str], encoder, batch_size:int, precision:str, progress:bool=False,
+                   **encode_options,  # more for `encode`, e.g. a multi-process `pool` (`05b_distributed`)
+                  ) -> np.ndarray:
     "Encode `texts` in batches of `batch_size` at `precision`: float32 vectors, refused if any is not finite."
     runner = openvino_encoder(encoder) if precision == "openvino" else encoder
     with torch.inference_mode(), _precision_context(encoder, precision):
-        x = runner.encode(texts, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=progress)
+        x = runner.encode(texts, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=progress,
+                          **encode_options)
     x = np.asarray(x, dtype=np.float32)
     if not np.isfinite(x).all():
         raise FloatingPointError(f"{int((~np.isfinite(x).all(1)).sum())} embedding(s) hold NaN/inf "
