@@ -195,12 +195,15 @@ def cover_phrases(acts:FeatureActivations, evidence:np.ndarray,  # documents the
     fired = acts.csr[evidence].tocsc()
     idx = np.full((acts.d_sae, n_keywords), -1, dtype=np.int64)
     scores = np.full((acts.d_sae, n_keywords), np.nan, dtype=np.float32)
+    not_firing = np.ones(len(evidence), dtype=bool)  # reset after each feature: an O(N) mask, not a sort
     for f in np.flatnonzero((candidates >= 0).any(1) & targets.any(1)):
         cand = candidates[f][candidates[f] >= 0]
         firing = fired.indices[fired.indptr[f]:fired.indptr[f + 1]]
         if not len(firing): continue
         rng = np.random.default_rng([seed, f])
-        others = np.setdiff1d(np.arange(len(evidence)), firing)
+        not_firing[firing] = False
+        others = np.flatnonzero(not_firing)  # the same sorted documents np.setdiff1d gives, without its sort
+        not_firing[firing] = True
         others = rng.choice(others, min(n_negatives, len(others)), replace=False)
         in_firing, in_others = X[firing][:, cand].toarray() > 0, X[others][:, cand].toarray() > 0
         closeness = unit_rows(V[cand]) @ targets[f]
