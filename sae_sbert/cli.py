@@ -51,7 +51,7 @@ class PipelineConfig(Config):
     sparsity_coefficient: float|None = None  # set λ directly instead of a target L0
     steps: int = 300  # training steps
     batch_size: int = 1024  # vectors per training step
-    method: str = "fast"  # labelling method: 'fast', 'contrast' or 'reference'
+    method: str = "contrast"  # labelling method: 'contrast', 'fast' or 'reference'
     # an independent sentence-transformers model (hub id or folder) that judges the labels too
     judge_model: str|None = None
     device: str = "auto"  # 'auto', 'cpu', 'cuda', 'mps'
