@@ -28,7 +28,7 @@ __all__ = ['InterpretConfig', 'detection_auroc', 'interpret_features', 'save_int
 @dataclass
 class InterpretConfig(Config):
     "Options of `interpret_features`; every field can be overridden by keyword."
-    method: str = "fast"  # 'fast' (phrases nearest the feature), 'contrast' (phrases that separate and cover its documents, near it) or 'reference' (the thesis's)
+    method: str = "contrast"  # 'contrast' (phrases that separate and cover its documents, near it), 'fast' (phrases nearest the feature) or 'reference' (the thesis's)
     top_k: int = 10  # evidence: a feature's top-activating documents (zero activations never count)
     n_keywords: int = 5  # keywords kept per feature
     heldout_fraction: float = 0.2  # documents kept out of the evidence, used only to score labels
@@ -36,7 +36,7 @@ class InterpretConfig(Config):
     min_detect: int = 5  # fewer held-out positives than this: no AUROC, the estimate would be noise
     seed: int = 0
     extra_stop_words: tuple = ()  # words never used in keywords, on top of scikit-learn's English list
-    # fast method
+    # fast and contrast methods
     target: str = "auto"  # ranked against: 'centroid' of evidence, 'decoder' direction, 'both'; 'auto' = both if a decoder is given
     ngram_range: tuple = (1, 3)  # phrase lengths in the vocabulary
     min_df: int = 3  # a phrase must occur in at least this many documents
@@ -114,8 +114,8 @@ def interpret_features(
     cfg:InterpretConfig|None=None,  # options; keyword arguments override its fields
     heldout:np.ndarray|None=None,  # documents never used as evidence (default: a random `heldout_fraction`)
     explainer:Callable[[dict], str]|None=None,  # optional evidence -> explanation, scored like the labels
-    vocabulary:PhraseVocabulary|None=None,  # fast method: a prebuilt vocabulary instead of the corpus's own
-    cache_dir:str|Path|None=None,  # fast method: where the embedded vocabulary is cached
+    vocabulary:PhraseVocabulary|None=None,  # fast, contrast: a prebuilt vocabulary instead of the corpus's own
+    cache_dir:str|Path|None=None,  # fast, contrast: where the embedded vocabulary is cached
     progress:bool=True, **overrides) -> pd.DataFrame:
     "Name every live feature with keywords and score each name by detection on held-out documents."
     known = {f.name for f in dataclasses.fields(InterpretConfig)}
