@@ -11,8 +11,8 @@ import numpy as np
 from numpy.lib.format import open_memmap
 from tqdm.auto import tqdm
 import sae_sbert
-from .config import (StaleCacheError, check_choice, check_positive, fingerprint_mismatch, read_json, sha256_hex,
-                              write_json)
+from .config import (StaleCacheError, check_choice, check_positive, fingerprint_mismatch, read_json,
+                              sha256_hex, write_json)
 from .corpus import Corpus
 from .encoder import (PRECISIONS, ModelRef, count_truncated, embedding_dim, encoder_ref, resolve_model,
                                check_precision, check_texts, encode_batches, hf_cache_snapshot, load_model)
