@@ -7,13 +7,13 @@ from __future__ import annotations
 import argparse, dataclasses, hashlib, json, math, os, tempfile
 from pathlib import Path
 from typing import Any, Iterable
-import numpy as np, torch
+import numpy as np, torch, torch.distributed as dist
 from fastcore.docments import docments
 
 # %% auto #0
 __all__ = ['check_positive', 'check_range', 'check_choice', 'atomic_write', 'write_json', 'read_json', 'Config', 'config_parser',
-           'parse_config', 'resolve_device', 'unit_rows', 'as_numpy', 'row_batches', 'sha256_hex', 'fingerprint_key',
-           'fingerprint_mismatch', 'StaleCacheError', 'read_finished']
+           'parse_config', 'resolve_device', 'unit_rows', 'as_numpy', 'row_batches', 'all_gather_rows', 'sha256_hex',
+           'fingerprint_key', 'fingerprint_mismatch', 'StaleCacheError', 'read_finished']
 
 # %% ../nbs/00_config.ipynb #6cc411b1
 def check_positive(name:str, value, integer:bool=False):
@@ -164,6 +164,15 @@ def row_batches(x, batch_size:int, device:torch.device|str|None=None):
     for start in range(0, len(x), batch_size):
         # np.array copies: memory maps are read-only
         yield torch.as_tensor(np.array(x[start:start + batch_size], dtype=np.float32), device=device)
+
+# %% ../nbs/00_config.ipynb #9ef4a8c1
+def all_gather_rows(t:torch.Tensor, group=None,  # a torch.distributed group; None: the default (every rank)
+                   ) -> torch.Tensor:
+    "Every rank's `t` stacked along dim 0, in rank order."
+    world = dist.get_world_size(group)
+    out = t.new_empty((world * t.shape[0], *t.shape[1:]))
+    dist.all_gather(list(out.chunk(world)), t.contiguous(), group=group)  # the chunks are views into `out`
+    return out
 
 # %% ../nbs/00_config.ipynb #720c7f8b
 def sha256_hex(chunks:Iterable[bytes|str],  # hashed in order, a str as its UTF-8 bytes

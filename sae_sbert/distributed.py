@@ -12,7 +12,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from fastcore.basics import patch
 from fastcore.script import call_parse, store_true
-from .config import check_positive
+from .config import check_positive, all_gather_rows
 from .sae import SAEConfig, SAEOutput
 from .store import ActivationStore
 from .train import TrainConfig, TrainResult, train_sae
@@ -79,24 +79,18 @@ class _LossModule(nn.Module):
 # %% ../nbs/05b_distributed.ipynb #986b3869
 @patch
 def wrap(self:DistributedContext, sae:nn.Module, loss_fn) -> DistributedDataParallel:
-    "`loss_fn` (e.g. `sae.losses`) under DDP: it runs on this rank's shard, backward averages gradients over ranks."
+    "`loss_fn` (e.g. `sae.losses`) under DDP, on this rank's shard; gradients and BatchTopK's choice span every rank."
+    sae.over_ranks = True  # BatchTopK then keeps the global batch's k·B largest
     ids = [torch.cuda.current_device()] if self.device.startswith("cuda") else None
     return DistributedDataParallel(_LossModule(sae, loss_fn), device_ids=ids)
-
-# %% ../nbs/05b_distributed.ipynb #1a85700e
-def _all_gather(t:torch.Tensor) -> torch.Tensor:
-    "Every rank's `t` stacked along dim 0, in rank order."
-    out = t.new_empty((dist.get_world_size() * t.shape[0], *t.shape[1:]))
-    dist.all_gather(list(out.chunk(dist.get_world_size())), t.contiguous())  # the chunks are views into `out`
-    return out
 
 # %% ../nbs/05b_distributed.ipynb #c9d9a828
 @patch
 @torch.no_grad()
 def gather(self:DistributedContext, out:SAEOutput, x:torch.Tensor) -> tuple[SAEOutput, torch.Tensor]:
     "What `steer_sparsity` reads, for the whole global batch: which features fired (as `features`), and the rows."
-    fired = _all_gather((out.features != 0).to(torch.uint8)).bool()  # (B, d_sae); gloo has no bool collectives
-    return SAEOutput(None, fired, None), _all_gather(x)
+    fired = all_gather_rows((out.features != 0).to(torch.uint8)).bool()  # (B, d_sae); gloo has no bool collectives
+    return SAEOutput(None, fired, None), all_gather_rows(x)
 
 # %% ../nbs/05b_distributed.ipynb #fe9532e8
 @patch
@@ -135,6 +129,7 @@ def train_distributed(sae_cfg:SAEConfig, train_cfg:TrainConfig,
         raise ValueError(f"TrainConfig.device={train_cfg.device!r} would put every rank on one device; "
                          "use device='auto' (each rank takes its own GPU, cuda:LOCAL_RANK) or 'cpu'")
     res = train_sae(sae_cfg, train_cfg, RankShard(store, ctx), out_dir, parallel=ctx, **kwargs)
+    res.sae.over_ranks = False  # the returned SAE is this process's alone
     gc.collect()  # the DDP module's reference cycles hold the process group: free them now, not at interpreter exit
     ctx.check_replicas(res.sae.state_dict())
     return res

@@ -9,17 +9,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 from fastcore.basics import patch
-import torch, torch.nn.functional as F
+import torch, torch.distributed as dist, torch.nn.functional as F
 from torch import nn
 import safetensors.torch
 from . import __version__
 from .config import (Config, check_positive, check_range, check_choice, atomic_write, write_json, read_json,
-                             sha256_hex)
+                             sha256_hex, all_gather_rows)
 
 # %% auto #0
 __all__ = ['ARCHITECTURES', 'SPARSITY_MODES', 'INIT_FIRE_FACTOR', 'SAE_CLASSES', 'CFG_NAME', 'WEIGHTS_NAME', 'SAEConfig',
            'rectangle', 'JumpReLUFunction', 'StepFunction', 'SAEOutput', 'SparseAutoencoder', 'auxk_loss',
-           'start_firing', 'JumpReLUSAE', 'bisected_thresholds', 'TopKSAE', 'BatchTopKSAE', 'ReLUSAE', 'create_sae']
+           'start_firing', 'JumpReLUSAE', 'bisected_thresholds', 'TopKSAE', 'batch_cutoff', 'BatchTopKSAE', 'ReLUSAE',
+           'create_sae']
 
 # %% ../nbs/04_sae.ipynb #faf25e09
 ARCHITECTURES = ("jumprelu", "topk", "batchtopk", "relu")
@@ -134,6 +135,7 @@ class SparseAutoencoder(nn.Module):
     default_lr = 2e-3  # peak learning rate when TrainConfig.lr is None
     extra_tensors = ()  # tensors saved beside W_enc, b_enc, W_dec, b_dec
     sae_lens_architecture = None  # the SAELens architecture `save` writes it as; None: the same name as ours
+    over_ranks = False  # whether a training batch is every torch.distributed rank's shard together (set under DDP)
 
     def __init__(self, cfg:SAEConfig, seed:int|None=None):
         super().__init__()
@@ -387,6 +389,17 @@ class TopKSAE(SparseAutoencoder):
     def penalties(self, x, out, sparsity_coefficient, dead_mask, aux_coefficient):
         return auxk_loss(self, x, out, dead_mask, aux_coefficient)
 
+# %% ../nbs/04_sae.ipynb #95ffd711
+@torch.no_grad()
+def batch_cutoff(r:torch.Tensor, n:int,  # keep the n largest entries of `r` (n per rank under `group`)
+                 group=None,  # a torch.distributed group whose ranks' `r` form one batch; None: `r` alone
+                 ) -> torch.Tensor:
+    "The n-th largest entry of `r` (0-d), or the (n·ranks)-th largest of every rank's `r` together."
+    world = 1 if group is None else dist.get_world_size(group)
+    top = r.flatten().topk(min(n * world, r.numel()), sorted=False).values
+    if group is not None: top = all_gather_rows(top, group).topk(min(n * world, world * top.numel())).values
+    return top.min()
+
 # %% ../nbs/04_sae.ipynb #481b1029
 class BatchTopKSAE(SparseAutoencoder):
     "BatchTopK SAE: the k·batch largest activations of a training batch; a global threshold at inference."
@@ -401,15 +414,13 @@ class BatchTopKSAE(SparseAutoencoder):
     def activate(self, z):
         r = F.relu(z)
         if not self.training: return r * (z > self.threshold)
-        flat = r.flatten()
-        kept, idx = flat.topk(min(self.cfg.k * r.shape[0], flat.numel()), sorted=False)
-        self._update_threshold(kept.detach())
-        return torch.zeros_like(flat).scatter(0, idx, kept).view_as(r)
+        cutoff = batch_cutoff(r.detach(), self.cfg.k * r.shape[0], dist.group.WORLD if self.over_ranks else None)
+        self._update_threshold(cutoff)
+        return r * (r >= cutoff)
 
     @torch.no_grad()
-    def _update_threshold(self, kept:torch.Tensor):
-        smallest = torch.where(kept > 0, kept, torch.inf).min()  # stays on device: no sync
-        ok = torch.isfinite(smallest)
+    def _update_threshold(self, smallest:torch.Tensor):
+        ok = smallest > 0  # stays on device: no sync
         self.threshold_updates += ok.long()
         weight = 1.0 / self.threshold_updates.clamp(min=1, max=100)
         self.threshold.copy_(torch.where(ok, self.threshold + weight * (smallest - self.threshold), self.threshold))
