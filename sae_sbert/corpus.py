@@ -8,14 +8,20 @@ import itertools, json, os, socket, warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 import numpy as np, pandas as pd
 from .config import sha256_hex
 
 # %% auto #0
-__all__ = ['TEXT_COLUMNS', 'HUB_HOST', 'PRESETS', 'STUDY_FILES', 'Corpus', 'clean_texts', 'corpus_from_frame', 'read_table',
-           'hub_reachable', 'load_hub_frame', 'looks_like_local_path', 'load_corpus', 'concat_corpora',
-           'shared_data_dir', 'sample_corpus', 'study_corpus']
+__all__ = ['TEXT_COLUMNS', 'HUB_HOST', 'PRESETS', 'STUDY_FILES', 'pieces_fingerprint', 'Corpus', 'clean_texts', 'stable_ids',
+           'corpus_from_frame', 'read_table', 'hub_reachable', 'load_hub_frame', 'looks_like_local_path', 'load_corpus',
+           'concat_corpora', 'shared_data_dir', 'sample_corpus', 'study_corpus']
+
+# %% ../nbs/01_corpus.ipynb #1f274031
+def pieces_fingerprint(pieces:Iterable,  # corpora (anything with `ids` and `texts`), read one at a time
+                      ) -> str:
+    "SHA-256 over the ids and texts of `pieces` in order: the fingerprint of the corpus they make together."
+    return sha256_hex(part for c in pieces for i, t in zip(c.ids, c.texts) for part in (i, b"\x00", t, b"\x01"))
 
 # %% ../nbs/01_corpus.ipynb #091461a2
 @dataclass
@@ -47,7 +53,7 @@ class Corpus:
     @property
     def fingerprint(self) -> str:
         "SHA-256 over ids and texts, in order."
-        return sha256_hex(part for i, t in zip(self.ids, self.texts) for part in (i, b"\x00", t, b"\x01"))
+        return pieces_fingerprint([self])
 
     def __repr__(self):
         cols = [] if self.meta is None else list(self.meta.columns)
@@ -94,6 +100,13 @@ def _pick_column(df:pd.DataFrame, column:str|None, what:str="text") -> str:
         if c in df.columns: return c
     raise KeyError(f"could not guess the text column; pass column= with one of {list(df.columns)}")
 
+# %% ../nbs/01_corpus.ipynb #d8e5a506
+def stable_ids(raw_ids:Sequence,  # the id column's values (None or blank where missing)
+               rows:Iterable[int],  # each value's row number in the source, named where the id is missing
+               ) -> list[str]:
+    "Each id as text, or 'row-N' from its row number where it is missing."
+    return [str(v) if not _is_missing(v) and str(v).strip() else f"row-{r}" for v, r in zip(raw_ids, rows)]
+
 # %% ../nbs/01_corpus.ipynb #c96d4ca2
 def corpus_from_frame(df:pd.DataFrame, column:str|None=None, title_column:str|None=None, id_column:str|None="id",
                       limit:int|None=None, shuffle:bool=False, seed:int=0, dedupe:bool=True,
@@ -115,7 +128,7 @@ def corpus_from_frame(df:pd.DataFrame, column:str|None=None, title_column:str|No
     if limit is not None: order = order[:limit]
     rows = [keep[i] for i in order]
     raw_ids = df[id_column].tolist() if id_column in df.columns else [None] * len(df)
-    ids = [str(raw_ids[r]) if not _is_missing(raw_ids[r]) and str(raw_ids[r]).strip() else f"row-{r}" for r in rows]
+    ids = stable_ids([raw_ids[r] for r in rows], rows)
     if len(set(ids)) < len(ids):
         warnings.warn(f"column {id_column!r} has repeated ids; using row positions as ids instead")
         ids = [f"row-{r}" for r in rows]

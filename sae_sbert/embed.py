@@ -18,7 +18,8 @@ from .encoder import (PRECISIONS, ModelRef, count_truncated, embedding_dim, enco
                                check_precision, check_texts, encode_batches, hf_cache_snapshot, load_model)
 
 # %% auto #0
-__all__ = ['DamagedCacheError', 'EmbeddingCache', 'default_cache_root', 'embed_corpus']
+__all__ = ['DamagedCacheError', 'EmbeddingCache', 'default_cache_root', 'default_cache_path', 'as_corpus', 'embed_corpus',
+           'join_caches']
 
 # %% ../nbs/02_embed.ipynb #d6639f99
 class DamagedCacheError(ValueError):
@@ -125,6 +126,11 @@ def default_cache_root() -> Path:
 # %% ../nbs/02_embed.ipynb #733677c6
 def _slug(name:str) -> str: return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-")[-60:]
 
+# %% ../nbs/02_embed.ipynb #22f0f3e6
+def default_cache_path(model_name:str, precision:str, corpus_fingerprint:str) -> Path:
+    "The folder `embed_corpus` uses when no `cache_dir` is given: named after the model, precision and corpus."
+    return default_cache_root()/f"{_slug(model_name)}-{precision}-{corpus_fingerprint[:16]}"
+
 # %% ../nbs/02_embed.ipynb #66662c42
 def _is_writable(folder:Path) -> bool:
     if not os.access(folder, os.W_OK): return False
@@ -133,7 +139,8 @@ def _is_writable(folder:Path) -> bool:
     except OSError: return False
 
 # %% ../nbs/02_embed.ipynb #9e6fc5d0
-def _as_corpus(corpus) -> Corpus:
+def as_corpus(corpus:Corpus|Sequence[str]) -> Corpus:
+    "`corpus` itself, or a list of texts as a `Corpus` with ids 0..n-1."
     if isinstance(corpus, Corpus): return corpus
     texts = check_texts(corpus)
     return Corpus(texts, [str(i) for i in range(len(texts))], source="list")
@@ -198,7 +205,7 @@ def embed_corpus(
     encode_options:dict|None=None,  # more for the encoder's `encode`, e.g. a multi-process pool (`05b_distributed`)
 ) -> EmbeddingCache:
     "Encode `corpus` into a resumable on-disk cache and return it memory-mapped."
-    corpus = _as_corpus(corpus)
+    corpus = as_corpus(corpus)
     if not len(corpus): raise ValueError(f"the corpus from {corpus.source!r} is empty; there is nothing to embed")
     check_positive("batch_size", batch_size, integer=True)
     check_positive("chunk_size", chunk_size, integer=True)
@@ -213,7 +220,7 @@ def embed_corpus(
     want = dict(model_name=ref.name, model_revision=ref.revision, corpus_fingerprint=corpus.fingerprint,
                 n_rows=len(corpus), precision=precision, dtype=dtype, max_seq_length=max_len)
     path = (Path(cache_dir) if cache_dir is not None
-            else default_cache_root()/f"{_slug(ref.name)}-{precision}-{corpus.fingerprint[:16]}")
+            else default_cache_path(ref.name, precision, corpus.fingerprint))
     meta = _start_or_resume(path, want, overwrite)
     if meta.get("complete"):
         try: return EmbeddingCache.open(path)
@@ -256,4 +263,46 @@ def embed_corpus(
                       f"and were truncated (recorded in {path/'meta.json'})")
     meta.update(complete=True, checksums=_checksums(path))
     write_json(path/"meta.json", meta, overwrite=True)
+    return EmbeddingCache.open(path)
+
+# %% ../nbs/02_embed.ipynb #cacfdef3
+_ENCODED_ALIKE = ("model_name", "model_revision", "precision", "dtype", "dim", "normalized", "max_seq_length")
+
+# %% ../nbs/02_embed.ipynb #8ac87367
+def join_caches(parts:Sequence[EmbeddingCache],  # finished caches of consecutive pieces of one corpus, in order
+                path:str|Path,  # the joined cache's folder
+                corpus_fingerprint:str,  # `Corpus.fingerprint` of the whole corpus (the pieces' ids and texts in order)
+                corpus_source:str="joined",  # where the corpus came from, for meta.json
+                overwrite:bool=False,  # replace a cache at `path` made from other inputs instead of refusing
+                block_rows:int=65_536) -> EmbeddingCache:
+    "One cache holding `parts`' rows in order, with the meta.json `embed_corpus` writes for the whole corpus."
+    if not parts: raise ValueError("join_caches needs at least one finished cache to join")
+    first = parts[0].meta
+    for part in parts[1:]:
+        if differ := [k for k in _ENCODED_ALIKE if part.meta.get(k) != first.get(k)]:
+            raise ValueError(f"{part.path} was encoded otherwise than {parts[0].path} ({', '.join(differ)} differ); "
+                             "embed every piece with the same model, precision and dtype")
+    n = sum(len(part) for part in parts)
+    want = dict(model_name=first["model_name"], model_revision=first["model_revision"],
+                corpus_fingerprint=corpus_fingerprint, n_rows=n, precision=first["precision"], dtype=first["dtype"],
+                max_seq_length=first["max_seq_length"])
+    path = Path(path)
+    meta = _start_or_resume(path, want, overwrite)
+    if meta.get("complete"): return EmbeddingCache.open(path)
+    out = open_memmap(path/"embeddings.npy", mode="w+", dtype=np.dtype(first["dtype"]), shape=(n, first["dim"]))
+    _reserve_disk(path/"embeddings.npy")
+    row = 0
+    for part in parts:
+        for start in range(0, len(part), block_rows):
+            block = part.embeddings[start:start + block_rows]
+            out[row + start:row + start + len(block)] = block
+        row += len(part)
+    out.flush()
+    del out
+    write_json(path/"ids.json", [i for part in parts for i in part.ids], overwrite=True)
+    meta.update({k: first[k] for k in ("dim", "normalized", "batch_size", "chunk_size", "model_source")},
+                corpus_source=corpus_source, rows_done=n, truncated=sum(part.meta["truncated"] for part in parts),
+                seconds=round(sum(part.meta.get("seconds", 0) for part in parts), 2), complete=True)
+    meta["checksums"] = _checksums(path)
+    write_json(path/"meta.json", meta, overwrite=True)  # written last: the mark of a finished cache
     return EmbeddingCache.open(path)
