@@ -381,6 +381,7 @@ def _next_batch(store, step:int, device:torch.device) -> torch.Tensor:
     if bad.any():
         raise ValueError(f"batch at step {step} holds NaN/inf in rows {bad.nonzero().flatten()[:10].tolist()}; "
                          "clean the embeddings")
+    if device.type == "cuda": x = x.pin_memory()  # page-locked: the copy runs while the GPU works on the last step
     return x.to(device, non_blocking=True)
 
 # %% ../nbs/05_train.ipynb #a9283781
