@@ -139,9 +139,9 @@ def feature_activations(sae:torch.nn.Module,  # a trained SAE working on raw emb
     embeddings = getattr(embeddings, "embeddings", embeddings)
     meta = dict(sae=sae_fingerprint(sae), embeddings=_embeddings_key(embeddings), n_docs=len(embeddings))
     path = Path(folder)/f"features-{meta['sae'][:16]}.npz" if folder is not None else None
-    if path is not None and read_finished(path.with_suffix(".json"), meta, f"{path}",
-                                          "use another cache_dir or delete the file") is not None:
-        return load_features(path)
+    if path is not None and (saved := read_finished(path.with_suffix(".json"), meta, f"{path}",
+                                                    "use another cache_dir or delete the file")) is not None:
+        return FeatureActivations(sp.load_npz(path), saved)  # the record just read is the provenance
     fa = FeatureActivations(encode_sparse(sae, embeddings, batch_size, progress), meta)
     if path is not None: save_features(fa, path, overwrite=True)  # no record: a crash left the .npz unfinished
     return fa

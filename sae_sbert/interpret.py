@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_interpret.ipynb #027317a6
 from __future__ import annotations
-import dataclasses, io, json, time
+import dataclasses, inspect, io, json, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -156,9 +156,8 @@ def interpret_features(
             keywords[f] = [(vocab.phrases[j], float(v)) for j, v in zip(i, s) if j >= 0] or None
             if keywords[f]: label_vectors[f] = vocab.embeddings[i[i >= 0]].mean(0)
     else:
-        thesis = {k: getattr(cfg, k) for k in ("n_keywords", "kb_top_n", "kb_ngram_range", "stop_words",
-                                              "merge_threshold", "n_pair_keywords", "phrase_threshold",
-                                              "cluster_threshold")}
+        options = inspect.signature(reference_keywords).parameters.values()  # its keyword-only options: the thesis's
+        thesis = {o.name: getattr(cfg, o.name) for o in options if o.kind is o.KEYWORD_ONLY and o.name != "progress"}
         keywords, label_vectors = reference_keywords(texts, top_idx, embeddings, encoder, progress=progress, **thesis)
     timing["labels_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
