@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from .config import (Config, check_positive, check_choice, check_range, config_parser, parse_config,
                              read_json, write_json)
-from .corpus import load_corpus, concat_corpora
+from .corpus import PRESETS, Corpus, load_corpus, concat_corpora, open_stream
 from .encoder import load_model, fast_precision, available_device, embedding_dim, resolve_model, PRECISIONS
 from .embed import embed_corpus
+from .distributed import embed_stream
 from .store import ActivationStore, split_sizes
 from .sae import SAEConfig, SparseAutoencoder, CFG_NAME
 from .train import TrainConfig, TrainResult, CHECKPOINT, train_sae, plot_training, plot_sparsity_fidelity
@@ -43,6 +44,7 @@ class PipelineConfig(Config):
     column: str|None = None  # text column (guessed when None)
     title_column: str|None = None  # prefix each text with its title
     limit: int|None = None  # at most this many texts per source
+    streaming: bool = False  # read the one source (Hub dataset, preset or file) as a stream, embedded shard by shard
     model: str|None = None  # sentence-transformers model (default all-MiniLM-L6-v2, offline copy when needed)
     # embedding path: 'auto' (the fastest with cosine >= 0.999 to fp32 here), 'fp32', 'bf16', 'fp16' or 'openvino'
     precision: str = "auto"
@@ -70,6 +72,9 @@ class PipelineConfig(Config):
         if self.target_l0 is not None: check_positive("target_l0", self.target_l0)
         if self.sparsity_coefficient is not None: check_range("sparsity_coefficient", self.sparsity_coefficient, 0, 1e6)
         if self.limit is not None: check_positive("limit", self.limit, integer=True)
+        if self.streaming and len(self.data) != 1:
+            raise ValueError(f"streaming reads one source, got {len(self.data)}: {self.data}; "
+                             "stream them one run at a time, or drop --streaming to join them")
         if not str(self.out).strip():
             raise ValueError(f"out must name a folder, got {self.out!r}; e.g. out='runs/mine'")
 
@@ -207,15 +212,26 @@ def _analysis(corpus, sae, acts, table, vocab, embeddings, timed) -> tuple[dict,
                   cofiring=timed("co-firing", cofiring_strength, acts), coords=coords)
     return inputs, figures
 
+# %% ../nbs/12_cli.ipynb #f4eb1537
+def _stream_corpus(cfg:PipelineConfig, precision:str, device:str) -> Corpus:
+    "The one source of `cfg.data` streamed and embedded shard by shard (`embed_stream`); its corpus, read back."
+    source = cfg.data[0]
+    preset = PRESETS.get(source, {})
+    cache = embed_stream(open_stream(source), column=cfg.column or preset.get("column"),
+                         id_column=preset.get("id_column", "id"), title_column=cfg.title_column, encoder=cfg.model,
+                         source=source, limit=cfg.limit, precision=precision, device=device)
+    return load_corpus(cache.path / "corpus.parquet")  # the embedding stage then finds the stream's cache
+
 # %% ../nbs/12_cli.ipynb #f43ecc93
 def _run(cfg:PipelineConfig, out:Path, overwrite_report:bool, overwrite:bool) -> Path:
     "The stages of `run_pipeline`, under its lock."
     timings = {}
     timed = lambda name, fn, *args, **kwargs: _timed(timings, name, fn, *args, **kwargs)
     device = available_device(cfg.device)  # a missing GPU is named before any work
-    corpus = timed("load corpus", lambda: concat_corpora(
-        *[load_corpus(src, column=cfg.column, title_column=cfg.title_column, limit=cfg.limit) for src in cfg.data]))
     precision = fast_precision(device) if cfg.precision == "auto" else cfg.precision
+    corpus = (timed("stream and embed", _stream_corpus, cfg, precision, device) if cfg.streaming else
+              timed("load corpus", lambda: concat_corpora(*[load_corpus(src, column=cfg.column,
+                    title_column=cfg.title_column, limit=cfg.limit) for src in cfg.data])))
     model = resolve_model(cfg.model)  # found and fingerprinted once: the record and the loading share it
     record = _run_record(cfg, corpus.fingerprint, model, precision)
     if _check_out(out, record, overwrite, overwrite_report):

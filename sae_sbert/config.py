@@ -119,6 +119,7 @@ def config_parser(cls, prog:str|None=None, description:str|None=None,
         anno = str(docs[f.name]["anno"]).replace(" ", "").removesuffix("|None")
         kwargs = dict(help=docs[f.name]["docment"], required=f.name in required)
         if anno == "list": kwargs["nargs"] = "+"
+        elif anno == "bool": kwargs["action"] = argparse.BooleanOptionalAction  # --flag and --no-flag
         elif anno in _ARG_TYPES: kwargs["type"] = _ARG_TYPES[anno]
         else: raise TypeError(f"{cls.__name__}.{f.name} has type {anno}, "
                               "which config_parser cannot read from the command line")

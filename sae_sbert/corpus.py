@@ -14,8 +14,8 @@ from .config import sha256_hex
 
 # %% auto #0
 __all__ = ['TEXT_COLUMNS', 'HUB_HOST', 'PRESETS', 'STUDY_FILES', 'pieces_fingerprint', 'Corpus', 'clean_texts', 'stable_ids',
-           'corpus_from_frame', 'read_table', 'hub_reachable', 'load_hub_frame', 'looks_like_local_path', 'load_corpus',
-           'concat_corpora', 'shared_data_dir', 'sample_corpus', 'study_corpus']
+           'corpus_from_frame', 'read_table', 'hub_reachable', 'hub_dataset', 'load_hub_frame', 'looks_like_local_path',
+           'load_corpus', 'open_stream', 'concat_corpora', 'shared_data_dir', 'sample_corpus', 'study_corpus']
 
 # %% ../nbs/01_corpus.ipynb #1f274031
 def pieces_fingerprint(pieces:Iterable,  # corpora (anything with `ids` and `texts`), read one at a time
@@ -184,16 +184,21 @@ def hub_reachable(host:str=HUB_HOST, port:int=443, timeout:float=3.0) -> bool:
         with socket.create_connection((host, port), timeout=timeout): return True
     except OSError: return False
 
-# %% ../nbs/01_corpus.ipynb #30c8590a
-def load_hub_frame(dataset_id:str, split:str="train", streaming:bool=False, limit:int|None=None,
-                   shuffle:bool=False, seed:int=0, config:str|None=None) -> pd.DataFrame:
-    "Load a Hugging Face dataset split as a DataFrame (streaming reads only what is needed)."
+# %% ../nbs/01_corpus.ipynb #65809705
+def hub_dataset(dataset_id:str, config:str|None=None, split:str="train", streaming:bool=False):
+    "`datasets.load_dataset` of a Hub dataset, once the Hub answers: offline it fails at once, saying what to do."
     if not hub_reachable():
         raise ConnectionError(f"cannot reach the Hugging Face Hub to load {dataset_id!r} (offline?). "
                               "Download the data elsewhere and pass the file instead, e.g. "
                               "load_corpus('abstracts.parquet', column='abstract')")
     import datasets
-    ds = datasets.load_dataset(dataset_id, config, split=split, streaming=streaming)
+    return datasets.load_dataset(dataset_id, config, split=split, streaming=streaming)
+
+# %% ../nbs/01_corpus.ipynb #30c8590a
+def load_hub_frame(dataset_id:str, split:str="train", streaming:bool=False, limit:int|None=None,
+                   shuffle:bool=False, seed:int=0, config:str|None=None) -> pd.DataFrame:
+    "Load a Hugging Face dataset split as a DataFrame (streaming reads only what is needed)."
+    ds = hub_dataset(dataset_id, config, split, streaming)
     if streaming:
         if shuffle: ds = ds.shuffle(seed=seed, buffer_size=10_000)
         return pd.DataFrame(list(itertools.islice(ds, limit)))
@@ -260,6 +265,25 @@ def load_corpus(source:str|Path|Sequence[str],  # preset name, local file, HF da
     frame = load_hub_frame(name, split, streaming, limit if streaming else None, shuffle and streaming, seed)
     return corpus_from_frame(frame, column, title_column, id_column, limit, False if streaming else shuffle, seed,
                              dedupe, f"hf:{name}")
+
+# %% ../nbs/01_corpus.ipynb #6968a69a
+_STREAM_BUILDERS = {".csv": "csv", ".jsonl": "json", ".ndjson": "json", ".json": "json", ".parquet": "parquet",
+                    ".pq": "parquet", ".txt": "text"}  # datasets' builder for each local file type
+
+# %% ../nbs/01_corpus.ipynb #660de302
+def open_stream(source:str|Path,  # preset name, local file or Hugging Face dataset id
+                split:str="train", config:str|None=None):
+    "The records of `source` one at a time, nothing downloaded or read whole (a `datasets.IterableDataset`)."
+    name = str(source)
+    if name in PRESETS: name = PRESETS[name]["dataset_id"]
+    if (builder := _STREAM_BUILDERS.get(Path(name).suffix.lower())) is not None:
+        if not Path(name).is_file(): raise FileNotFoundError(f"no such file: {name}; check the path")
+        import datasets
+        return datasets.load_dataset(builder, data_files=name, split="train", streaming=True)
+    if "/" not in name:
+        raise ValueError(f"{name!r} is not a file, a preset ({', '.join(PRESETS)}) "
+                         "or a Hugging Face dataset id like 'user/dataset'")
+    return hub_dataset(name, config, split, streaming=True)
 
 # %% ../nbs/01_corpus.ipynb #f94a644e
 def concat_corpora(*corpora:Corpus) -> Corpus:

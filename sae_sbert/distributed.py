@@ -249,13 +249,13 @@ def embed_stream(records:Iterable,  # dicts (e.g. a streaming `datasets` split) 
     limit is None or check_positive("limit", limit, integer=True)
     by_name = encoder is None or isinstance(encoder, (str, Path))
     ref = resolve_model(encoder) if by_name else encoder_ref(encoder)
-    if by_name: encoder = load_model(ref, device)
     name = sha256_hex([source, str(column), str(id_column), str(title_column), str(limit), str(shard_rows)], 16)
     shards = default_cache_path(ref.name, precision, name)
     shards, finished = shards.parent / f"{shards.name}.stream", shards.parent / f"{shards.name}.stream.json"
     if finished.exists() and not kwargs.get("overwrite"):  # this stream was embedded before: its cache, if intact
         done = read_json(finished)
         if (cache := _finished_cache(Path(done["cache"]), done["fingerprint"])) is not None: return cache
+    if by_name: encoder = load_model(ref, device)
     seen_texts, seen_ids, pieces, n, read = set(), set(), [], 0, 0
     with tqdm(desc=f"embedding {source}", unit="text", disable=not progress) as bar:
         for frame in _record_frames(records, shard_rows):
