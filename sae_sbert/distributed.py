@@ -249,7 +249,7 @@ def embed_stream(records:Iterable,  # dicts (e.g. a streaming `datasets` split) 
     limit is None or check_positive("limit", limit, integer=True)
     by_name = encoder is None or isinstance(encoder, (str, Path))
     ref = resolve_model(encoder) if by_name else encoder_ref(encoder)
-    name = sha256_hex([source, str(column), str(id_column), str(title_column), str(limit), str(shard_rows)], 16)
+    name = sha256_hex(map(str, [source, column, id_column, title_column, limit, shard_rows, kwargs.get("dtype")]), 16)
     shards = default_cache_path(ref.name, precision, name)
     shards, finished = shards.parent / f"{shards.name}.stream", shards.parent / f"{shards.name}.stream.json"
     if finished.exists() and not kwargs.get("overwrite"):  # this stream was embedded before: its cache, if intact
