@@ -188,7 +188,7 @@ def embed_corpus_distributed(corpus,  # a `Corpus` or a list of texts, the same 
                              progress:bool=True,  # rank 0 shows its shards
                              **kwargs,  # batch_size, chunk_size, dtype, overwrite: as `embed_corpus`
                             ) -> EmbeddingCache:
-    "`embed_corpus` over the ranks of a torchrun job: rank r embeds shards r, r+N, …; rank 0 joins them into one cache."
+    "`embed_corpus` over a torchrun job's ranks: rank r embeds shards r, r+N, …; rank 0 joins them into one cache."
     corpus = as_corpus(corpus)
     check_positive("shard_rows", shard_rows, integer=True)
     by_name = encoder is None or isinstance(encoder, (str, Path))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01a_encoder.ipynb #25241278
 from __future__ import annotations
-import contextlib, importlib.util, inspect, warnings, weakref
+import contextlib, importlib.util, inspect, os, warnings, weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -208,8 +208,10 @@ def openvino_model(encoder):
         warnings.simplefilter("ignore")  # tracer warnings
         example = {k: v for k, v in tokenize(["a b", "c"]).items() if k in accepted and torch.is_tensor(v)}
         graph = ov.convert_model(model, example_input=example)  # shapes stay dynamic: (batch, tokens)
-    compiled = ov.Core().compile_model(graph, "CPU",
-                                       {"INFERENCE_NUM_THREADS": key[1], "INFERENCE_PRECISION_HINT": key[2]})
+    # pinned threads all land on the same first cores: two processes of one thread each would share one core
+    pin = key[1] >= (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    compiled = ov.Core().compile_model(graph, "CPU", {"INFERENCE_NUM_THREADS": key[1],
+                                                      "INFERENCE_PRECISION_HINT": key[2], "ENABLE_CPU_PINNING": pin})
     _OPENVINO[encoder] = (key, compiled)
     return compiled
 
