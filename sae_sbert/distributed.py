@@ -13,13 +13,13 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from fastcore.basics import patch
 from fastcore.script import call_parse, store_true
+from tqdm.auto import tqdm
 from .config import (all_gather_rows, check_positive, fingerprint_mismatch, read_json, sha256_hex,
                               write_json)
 from .corpus import Corpus, corpus_from_frame, pieces_fingerprint, stable_ids
 from .sae import SAEConfig, SAEOutput
 from .store import ActivationStore
 from .train import TrainConfig, TrainResult, train_sae
-from tqdm.auto import tqdm
 from .encoder import encoder_ref, load_encoder, load_model, resolve_model
 from .embed import EmbeddingCache, as_corpus, default_cache_path, embed_corpus, join_caches
 
