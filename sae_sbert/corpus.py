@@ -110,7 +110,9 @@ def stable_ids(raw_ids:Sequence,  # the id column's values (None or blank where 
 # %% ../nbs/01_corpus.ipynb #c96d4ca2
 def corpus_from_frame(df:pd.DataFrame, column:str|None=None, title_column:str|None=None, id_column:str|None="id",
                       limit:int|None=None, shuffle:bool=False, seed:int=0, dedupe:bool=True,
-                      source:str="dataframe") -> Corpus:
+                      source:str="dataframe",
+                      allow_empty:bool=False,  # give an empty Corpus instead of refusing one with no texts
+                     ) -> Corpus:
     "Clean one text column of `df` into a `Corpus`, keeping the other columns as metadata."
     column = _pick_column(df, column)
     values = df[column].tolist()
@@ -120,7 +122,7 @@ def corpus_from_frame(df:pd.DataFrame, column:str|None=None, title_column:str|No
                   else f"{str(t).strip().rstrip('.')}. {v}"
                   for t, v in zip(titles, values)]
     keep, texts, stats = clean_texts(values, dedupe=dedupe)
-    if not texts:
+    if not texts and not allow_empty:
         raise ValueError(f"no texts left in {source!r} after dropping {stats['dropped_empty']} empty value(s) "
                          f"in column {column!r}")
     order = np.arange(len(keep))

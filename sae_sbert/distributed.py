@@ -14,14 +14,14 @@ from torch.nn.parallel import DistributedDataParallel
 from fastcore.basics import patch
 from fastcore.script import call_parse, store_true
 from tqdm.auto import tqdm
-from .config import (all_gather_rows, check_positive, fingerprint_mismatch, read_json, sha256_hex,
-                              write_json)
+from .config import all_gather_rows, check_positive, read_json, sha256_hex, write_json
 from .corpus import Corpus, corpus_from_frame, pieces_fingerprint, stable_ids
 from .sae import SAEConfig, SAEOutput
 from .store import ActivationStore
 from .train import TrainConfig, TrainResult, train_sae
 from .encoder import encoder_ref, load_encoder, load_model, resolve_model
-from .embed import EmbeddingCache, as_corpus, default_cache_path, embed_corpus, join_caches
+from .embed import (CACHE_INPUTS, EmbeddingCache, as_corpus, default_cache_path, embed_corpus,
+                             finished_cache, join_caches)
 
 # %% auto #0
 __all__ = ['DistributedContext', 'start_distributed', 'RankShard', 'train_distributed', 'open_embeddings',
@@ -171,13 +171,6 @@ def embed_corpus_parallel(corpus,  # a `Corpus` or a list of texts, as `embed_co
     with _pool(encoder, devices) as pool:
         return embed_corpus(corpus, encoder, encode_options=dict(pool=pool, chunk_size=pool_chunk_size), **kwargs)
 
-# %% ../nbs/05b_distributed.ipynb #b55fada1
-def _finished_cache(path:Path, want:dict) -> EmbeddingCache|None:
-    "The finished cache at `path` if its meta.json matches `want`, else None."
-    if not (path / "meta.json").exists(): return None
-    found = read_json(path / "meta.json")
-    return EmbeddingCache.open(path) if found.get("complete") and not fingerprint_mismatch(found, want) else None
-
 # %% ../nbs/05b_distributed.ipynb #00d07573
 def embed_corpus_distributed(corpus,  # a `Corpus` or a list of texts, the same on every rank
                              ctx:DistributedContext,
@@ -196,7 +189,7 @@ def embed_corpus_distributed(corpus,  # a `Corpus` or a list of texts, the same 
     path = Path(cache_dir) if cache_dir is not None else default_cache_path(ref.name, precision, corpus.fingerprint)
     want = dict(model_name=ref.name, model_revision=ref.revision, corpus_fingerprint=corpus.fingerprint,
                 n_rows=len(corpus), precision=precision, dtype=kwargs.get("dtype", "float32"))
-    if (done := _finished_cache(path, want)) is not None: return done
+    if (done := finished_cache(path, want, kwargs.get("overwrite", False))) is not None: return done  # or stale
     shards = path.parent / f"{path.name}.shards"
     starts = range(0, len(corpus), shard_rows)
     mine = starts[ctx.rank::ctx.world_size]
@@ -254,7 +247,7 @@ def embed_stream(records:Iterable,  # dicts (e.g. a streaming `datasets` split) 
     shards, finished = shards.parent / f"{shards.name}.stream", shards.parent / f"{shards.name}.stream.json"
     if finished.exists() and not kwargs.get("overwrite"):  # this stream was embedded before: its cache, if intact
         done = read_json(finished)
-        if (cache := _finished_cache(Path(done["cache"]), done["fingerprint"])) is not None: return cache
+        if (cache := finished_cache(done["cache"], done["fingerprint"], overwrite=True)) is not None: return cache
     if by_name: encoder = load_model(ref, device)
     seen_texts, seen_ids, pieces, n, read = set(), set(), [], 0, 0
     with tqdm(desc=f"embedding {source}", unit="text", disable=not progress) as bar:
@@ -262,11 +255,11 @@ def embed_stream(records:Iterable,  # dicts (e.g. a streaming `datasets` split) 
             raw_ids = frame[id_column].tolist() if id_column in frame else [None] * len(frame)
             frame[id_column or "id"] = stable_ids(raw_ids, range(read, read + len(frame)))  # numbered in the stream
             read += len(frame)
-            piece = corpus_from_frame(frame, column, title_column, id_column or "id", source=source)
+            piece = corpus_from_frame(frame, column, title_column, id_column or "id", source=source, allow_empty=True)
             digests = [hashlib.blake2b(t.encode(), digest_size=16).digest() for t in piece.texts]
             fresh = [k for k, d in enumerate(digests) if d not in seen_texts][:None if limit is None else limit - n]
             piece = piece[fresh]
-            if not len(piece): continue  # every text of this shard was seen before
+            if not len(piece): continue  # every text of this shard was empty or seen before
             if repeated := next((i for i in piece.ids if i in seen_ids), None):
                 raise ValueError(f"id {repeated!r} repeats in the stream {source!r}; "
                                  "pass id_column=None to number the rows instead")
@@ -275,7 +268,8 @@ def embed_stream(records:Iterable,  # dicts (e.g. a streaming `datasets` split) 
             folder = shards / f"{len(pieces):06d}"
             embed_corpus(piece, encoder, folder, precision=precision, progress=False, **kwargs)
             table = pd.DataFrame({"id": piece.ids, "text": piece.texts})
-            if piece.meta is not None: table = table.join(piece.meta.drop(columns=["id"], errors="ignore"))
+            if piece.meta is not None:  # a metadata column named 'text' is kept as 'text_meta'
+                table = table.join(piece.meta.drop(columns=["id"], errors="ignore"), rsuffix="_meta")
             table.to_parquet(folder.with_suffix(".parquet"), index=False)
             pieces.append(folder)
             n += len(piece)
@@ -287,8 +281,8 @@ def embed_stream(records:Iterable,  # dicts (e.g. a streaming `datasets` split) 
     cache = join_caches([EmbeddingCache.open(f) for f in pieces], default_cache_path(ref.name, precision, fingerprint),
                         fingerprint, source, overwrite=kwargs.get("overwrite", False))
     _write_corpus([f.with_suffix(".parquet") for f in pieces], cache.path / "corpus.parquet")
-    inputs = ("model_name", "model_revision", "corpus_fingerprint", "n_rows", "precision", "dtype")
-    write_json(finished, dict(cache=str(cache.path), fingerprint={k: cache.meta[k] for k in inputs}), overwrite=True)
+    write_json(finished, dict(cache=str(cache.path), fingerprint={k: cache.meta[k] for k in CACHE_INPUTS}),
+               overwrite=True)
     shutil.rmtree(shards)
     return cache
 

@@ -11,15 +11,15 @@ import numpy as np
 from numpy.lib.format import open_memmap
 from tqdm.auto import tqdm
 import sae_sbert
-from .config import (StaleCacheError, check_choice, check_positive, fingerprint_mismatch, read_json,
-                              sha256_hex, write_json)
+from .config import (StaleCacheError, check_choice, check_positive, fingerprint_mismatch, read_finished,
+                              read_json, sha256_hex, write_json)
 from .corpus import Corpus
 from .encoder import (PRECISIONS, ModelRef, count_truncated, embedding_dim, encoder_ref, resolve_model,
                                check_precision, check_texts, encode_batches, hf_cache_snapshot, load_model)
 
 # %% auto #0
-__all__ = ['DamagedCacheError', 'EmbeddingCache', 'default_cache_root', 'default_cache_path', 'as_corpus', 'embed_corpus',
-           'join_caches']
+__all__ = ['CACHE_INPUTS', 'DamagedCacheError', 'EmbeddingCache', 'default_cache_root', 'default_cache_path', 'as_corpus',
+           'embed_corpus', 'join_caches', 'finished_cache']
 
 # %% ../nbs/02_embed.ipynb #d6639f99
 class DamagedCacheError(ValueError):
@@ -150,6 +150,10 @@ def _read_max_seq_length(ref:ModelRef) -> int|None:
     folder = Path(ref.path) if ref.source != "hub" else hf_cache_snapshot(ref.name)
     cfg = folder/"sentence_bert_config.json" if folder else None
     return read_json(cfg).get("max_seq_length") if cfg and cfg.exists() else None
+
+# %% ../nbs/02_embed.ipynb #69b01dab
+CACHE_INPUTS = ("model_name", "model_revision", "corpus_fingerprint", "n_rows", "precision", "dtype", "max_seq_length")
+
 
 # %% ../nbs/02_embed.ipynb #1bcebe25
 def _start_or_resume(path:Path, want:dict, overwrite:bool) -> dict:
@@ -283,9 +287,7 @@ def join_caches(parts:Sequence[EmbeddingCache],  # finished caches of consecutiv
             raise ValueError(f"{part.path} was encoded otherwise than {parts[0].path} ({', '.join(differ)} differ); "
                              "embed every piece with the same model, precision and dtype")
     n = sum(len(part) for part in parts)
-    want = dict(model_name=first["model_name"], model_revision=first["model_revision"],
-                corpus_fingerprint=corpus_fingerprint, n_rows=n, precision=first["precision"], dtype=first["dtype"],
-                max_seq_length=first["max_seq_length"])
+    want = {k: first[k] for k in CACHE_INPUTS} | dict(corpus_fingerprint=corpus_fingerprint, n_rows=n)
     path = Path(path)
     meta = _start_or_resume(path, want, overwrite)
     if meta.get("complete"): return EmbeddingCache.open(path)
@@ -306,3 +308,17 @@ def join_caches(parts:Sequence[EmbeddingCache],  # finished caches of consecutiv
     meta["checksums"] = _checksums(path)
     write_json(path/"meta.json", meta, overwrite=True)  # written last: the mark of a finished cache
     return EmbeddingCache.open(path)
+
+# %% ../nbs/02_embed.ipynb #bfbbc8f6
+def finished_cache(path:str|Path,
+                   want:dict,  # the inputs asked for (any of `CACHE_INPUTS`)
+                   overwrite:bool=False,  # answer None for a cache made from other inputs instead of refusing it
+                  ) -> EmbeddingCache|None:
+    "The finished cache at `path` if it was made from `want`; None if none is finished there."
+    try: meta = read_finished(Path(path)/"meta.json", want, f"embedding cache {path}",
+                              "use another cache_dir, or pass overwrite=True to replace it")
+    except StaleCacheError:
+        if overwrite: return None
+        raise
+    return EmbeddingCache.open(path) if meta and meta.get("complete") else None
+
