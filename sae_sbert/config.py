@@ -12,8 +12,8 @@ from fastcore.docments import docments
 
 # %% auto #0
 __all__ = ['check_positive', 'check_range', 'check_choice', 'atomic_write', 'write_json', 'read_json', 'Config', 'config_parser',
-           'parse_config', 'resolve_device', 'unit_rows', 'as_numpy', 'row_batches', 'all_gather_rows', 'sha256_hex',
-           'fingerprint_key', 'fingerprint_mismatch', 'StaleCacheError', 'read_finished']
+           'parse_config', 'resolve_device', 'unit_rows', 'as_numpy', 'row_batches', 'check_finite', 'all_gather_rows',
+           'sha256_hex', 'fingerprint_key', 'fingerprint_mismatch', 'StaleCacheError', 'read_finished']
 
 # %% ../nbs/00_config.ipynb #6cc411b1
 def check_positive(name:str, value, integer:bool=False):
@@ -165,6 +165,19 @@ def row_batches(x, batch_size:int, device:torch.device|str|None=None):
     for start in range(0, len(x), batch_size):
         # np.array copies: memory maps are read-only
         yield torch.as_tensor(np.array(x[start:start + batch_size], dtype=np.float32), device=device)
+
+# %% ../nbs/00_config.ipynb #39e54e56
+def check_finite(x,  # (n, d) array or tensor
+                 rows=None,  # the rows' numbers to name in the error; None: their positions in `x`
+                 what:str="embedding row(s)",
+                 fix:str="re-embed those texts or drop them from the corpus"):
+    "Fail, naming the rows, if any row of `x` holds NaN or inf."
+    finite = torch.isfinite(x).all(1).cpu().numpy() if torch.is_tensor(x) else np.isfinite(x).all(axis=1)
+    if finite.all(): return
+    named = np.sort(np.flatnonzero(~finite) if rows is None else np.asarray(rows)[~finite])
+    raise ValueError(f"{len(named)} {what} hold NaN or inf (rows {named[:10].tolist()}"
+                     f"{' ...' if len(named) > 10 else ''}); {fix}")
+
 
 # %% ../nbs/00_config.ipynb #9ef4a8c1
 def all_gather_rows(t:torch.Tensor, group=None,  # a torch.distributed group; None: the default (every rank)

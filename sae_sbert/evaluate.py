@@ -9,7 +9,7 @@ import numpy as np, torch
 import matplotlib.pyplot as plt
 from scipy.stats import spearmanr
 from sklearn.decomposition import PCA
-from .config import check_positive, row_batches, unit_rows
+from .config import check_finite, check_positive, row_batches, unit_rows
 
 # %% auto #0
 __all__ = ['Evaluation', 'evaluate_sae', 'pca_explained_variance', 'plot_feature_density', 'retrieval_fidelity']
@@ -32,8 +32,8 @@ def evaluate_sae(sae:torch.nn.Module,  # SAE with `encode` and `decode`, working
     if n == 0: raise ValueError("no embeddings to evaluate on")
     sq_err = sum_x = sum_x_hat = sum_sq = sum_sq_hat = sum_dot = cos = l0 = peak = 0.0
     fires = None
-    for x in row_batches(embeddings, batch_size, device):
-        if not torch.isfinite(x).all(): raise ValueError("the embeddings hold NaN/inf values; re-embed those texts")
+    for start, x in zip(range(0, n, batch_size), row_batches(embeddings, batch_size, device)):
+        check_finite(x, np.arange(start, start + len(x)))
         peak = max(peak, float(x.abs().max()))
         f = sae.encode(x)
         x_hat = sae.decode(f)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import math
 import numpy as np, torch
 from fastcore.basics import patch
-from .config import check_positive, check_range, check_choice
+from .config import check_choice, check_finite, check_positive, check_range
 
 # %% auto #0
-__all__ = ['SPLITS', 'row_splits', 'is_validation_row', 'split_sizes', 'check_finite', 'estimate_scale', 'ActivationStore']
+__all__ = ['SPLITS', 'row_splits', 'is_validation_row', 'split_sizes', 'estimate_scale', 'ActivationStore']
 
 # %% ../nbs/03_store.ipynb #716bb1f9
 def _splitmix64(x:np.ndarray) -> np.ndarray:
@@ -42,16 +42,6 @@ def split_sizes(n_rows:int, val_fraction:float=0.1, test_fraction:float=0.1, see
     counts = sum((np.bincount(row_splits(np.arange(start, min(start + chunk, n_rows)), val_fraction, test_fraction,
                                          seed), minlength=3) for start in range(0, n_rows, chunk)), np.zeros(3, int))
     return dict(zip(SPLITS, map(int, counts)))
-
-# %% ../nbs/03_store.ipynb #e5687809
-def check_finite(x:np.ndarray, rows:np.ndarray):
-    "Fail, naming the rows, if any vector holds NaN or inf."
-    bad = ~np.isfinite(x).all(axis=1)
-    if bad.any():
-        named = np.sort(rows[bad])
-        raise ValueError(f"{len(named)} embedding row(s) hold NaN or inf "
-                         f"(rows {named[:10].tolist()}{' ...' if len(named) > 10 else ''}); "
-                         "re-embed those texts or drop them from the corpus")
 
 # %% ../nbs/03_store.ipynb #95ef9bbe
 def estimate_scale(embeddings:np.ndarray, rows:np.ndarray) -> float:

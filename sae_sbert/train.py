@@ -12,8 +12,8 @@ import safetensors.torch
 from fastcore.basics import patch
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
-from .config import (Config, check_positive, check_range, check_choice, atomic_write, write_json,
-                              resolve_device)
+from .config import (Config, check_finite, check_positive, check_range, check_choice, atomic_write,
+                              resolve_device, write_json)
 from .sae import SAEConfig, SAEOutput, SparseAutoencoder, SAE_CLASSES, INIT_FIRE_FACTOR, create_sae
 from .evaluate import evaluate_sae
 
@@ -377,10 +377,7 @@ def _check_inputs(sae_cfg:SAEConfig, train_cfg:TrainConfig, store):
 # %% ../nbs/05_train.ipynb #7f70c19f
 def _next_batch(store, step:int, device:torch.device) -> torch.Tensor:
     x = store.next_batch()
-    bad = ~torch.isfinite(x).all(1)
-    if bad.any():
-        raise ValueError(f"batch at step {step} holds NaN/inf in rows {bad.nonzero().flatten()[:10].tolist()}; "
-                         "clean the embeddings")
+    check_finite(x, what=f"row(s) of the batch at step {step}", fix="clean the embeddings")  # a store of one's own
     if device.type == "cuda": x = x.pin_memory()  # page-locked: the copy runs while the GPU works on the last step
     return x.to(device, non_blocking=True)
 
