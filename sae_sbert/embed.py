@@ -11,8 +11,8 @@ import numpy as np
 from numpy.lib.format import open_memmap
 from tqdm.auto import tqdm
 import sae_sbert
-from .config import (StaleCacheError, check_choice, check_positive, fingerprint_mismatch, read_finished,
-                              read_json, sha256_hex, write_json)
+from .config import (StaleCacheError, check_choice, check_positive, read_finished, read_json,
+                              sha256_hex, write_json)
 from .corpus import Corpus
 from .encoder import (PRECISIONS, ModelRef, count_truncated, embedding_dim, encoder_ref, resolve_model,
                                check_precision, check_texts, encode_batches, hf_cache_snapshot, load_model)
@@ -151,6 +151,16 @@ def _read_max_seq_length(ref:ModelRef) -> int|None:
     cfg = folder/"sentence_bert_config.json" if folder else None
     return read_json(cfg).get("max_seq_length") if cfg and cfg.exists() else None
 
+# %% ../nbs/02_embed.ipynb #5f03fd8d
+def _matching_meta(path:Path, want:dict, overwrite:bool) -> dict|None:
+    "The cache's meta.json if it was made from `want`; None if there is none, or (with `overwrite`) a stale one."
+    try: return read_finished(path/"meta.json", want, f"embedding cache {path}",
+                              "use another cache_dir, or pass overwrite=True to replace it")
+    except StaleCacheError:
+        if overwrite: return None
+        raise
+
+
 # %% ../nbs/02_embed.ipynb #69b01dab
 CACHE_INPUTS = ("model_name", "model_revision", "corpus_fingerprint", "n_rows", "precision", "dtype", "max_seq_length")
 
@@ -160,18 +170,11 @@ def _start_or_resume(path:Path, want:dict, overwrite:bool) -> dict:
     "The cache's meta when it matches `want` (after checks), else a fresh one."
     fresh = dict(format_version=1, library_version=sae_sbert.__version__, **want,
                  rows_done=0, complete=False, truncated=0)
-    if (path/"meta.json").exists():
-        old = read_json(path/"meta.json")
-        if mismatch := fingerprint_mismatch(old, want):
-            if not overwrite:
-                raise StaleCacheError(f"embedding cache {path}", mismatch,
-                                      "use another cache_dir, or pass overwrite=True to replace it")
-        elif old.get("complete"): return old
-        else:
-            if not _is_writable(path):
-                raise PermissionError(f"cannot resume the embedding cache in {path}: the folder is not writable")
-            return old
-    elif path.exists() and any(path.iterdir()) and not overwrite:
+    if (old := _matching_meta(path, want, overwrite)) is not None:
+        if not old.get("complete") and not _is_writable(path):
+            raise PermissionError(f"cannot resume the embedding cache in {path}: the folder is not writable")
+        return old
+    if path.exists() and any(path.iterdir()) and not overwrite:  # (a stale meta.json was refused above)
         raise FileExistsError(f"{path} exists and is not an embedding cache; choose an empty or new cache_dir")
     path.mkdir(parents=True, exist_ok=True)
     if not _is_writable(path): raise PermissionError(f"cannot write the embedding cache: folder {path} is not writable")
@@ -315,10 +318,6 @@ def finished_cache(path:str|Path,
                    overwrite:bool=False,  # answer None for a cache made from other inputs instead of refusing it
                   ) -> EmbeddingCache|None:
     "The finished cache at `path` if it was made from `want`; None if none is finished there."
-    try: meta = read_finished(Path(path)/"meta.json", want, f"embedding cache {path}",
-                              "use another cache_dir, or pass overwrite=True to replace it")
-    except StaleCacheError:
-        if overwrite: return None
-        raise
+    meta = _matching_meta(Path(path), want, overwrite)
     return EmbeddingCache.open(path) if meta and meta.get("complete") else None
 
