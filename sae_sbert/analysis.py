@@ -13,6 +13,7 @@ from .config import check_choice, check_positive, check_range, unit_rows, as_num
 from .features import FeatureActivations
 from .phrases import PhraseVocabulary
 from .detection import top_evidence
+from .judge import judge_samples
 from .labels import contrast_candidates, cover_phrases, feature_targets
 
 # %% auto #0
@@ -179,7 +180,8 @@ def family_labels(acts:FeatureActivations, families:pd.DataFrame,
     live = top_idx[:, 0] >= 0
     if live.any(): targets[live] = feature_targets(top_idx[live], top_vals[live], embeddings)
     candidates = contrast_candidates(fam_acts, evidence, vocab)[0]
-    idx, scores = cover_phrases(fam_acts, evidence, vocab, candidates, targets, n_keywords)
+    samples = judge_samples(fam_acts, evidence, embeddings)
+    idx, scores = cover_phrases(fam_acts, evidence, vocab, candidates, targets, samples, embeddings, n_keywords)
     keywords = [[(vocab.phrases[j], float(s)) for j, s in zip(i, sc) if j >= 0] for i, sc in zip(idx, scores)]
     return pd.DataFrame(dict(label=[k[0][0] if k else None for k in keywords], keywords=keywords,
                              size=families.family_size.to_numpy()[roots], n_docs=fam_acts.fire_counts),

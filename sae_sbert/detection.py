@@ -32,13 +32,12 @@ def auroc(scores:np.ndarray,  # (n,) any real scores, higher = more likely posit
 def auroc_rows(pos:np.ndarray,  # (F, p) scores of each row's positives; NaN = missing
                neg:np.ndarray,  # (F, q) scores of each row's negatives; NaN = missing
               ) -> np.ndarray:
-    "AUROC of every row at once, by counting won, tied and lost positive–negative pairs."
+    "AUROC of every row at once, from the ranks of its scores as `auroc` computes it (NaN where a row has no pair)."
     pos, neg = np.asarray(pos, dtype=np.float64), np.asarray(neg, dtype=np.float64)
-    valid = ~np.isnan(pos)[:, :, None] & ~np.isnan(neg)[:, None, :]
-    diff = pos[:, :, None] - neg[:, None, :]  # (F, p, q)
-    wins = np.where(valid, (diff > 0) + 0.5 * (diff == 0), 0).sum((1, 2))
-    pairs = valid.sum((1, 2))
-    return np.divide(wins, pairs, out=np.full(len(pos), np.nan), where=pairs > 0)
+    ranks = rankdata(np.concatenate([pos, neg], 1), axis=1, nan_policy="omit")  # missing scores take no rank
+    n_pos, n_neg = (~np.isnan(pos)).sum(1), (~np.isnan(neg)).sum(1)
+    u = np.nansum(ranks[:, :pos.shape[1]], 1) - n_pos * (n_pos + 1) / 2
+    return np.divide(u, n_pos * n_neg, out=np.full(len(pos), np.nan), where=n_pos * n_neg > 0)
 
 # %% ../nbs/07b_detection.ipynb #a8d4f5c4
 def split_heldout(n_docs:int, fraction:float=0.2, seed:int=0) -> tuple[np.ndarray, np.ndarray]:

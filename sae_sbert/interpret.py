@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_interpret.ipynb #027317a6
 from __future__ import annotations
-import dataclasses, inspect, io, json, time
+import dataclasses, inspect, io, json, math, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -17,6 +17,7 @@ from .features import FeatureActivations
 from .phrases import PhraseVocabulary, build_vocabulary, embed_strings
 from .detection import (auroc_rows, detection_samples, keyword_rating, rating_buckets, split_heldout,
                                  top_evidence)
+from .judge import judge_samples
 from .labels import contrast_candidates, cover_phrases, feature_targets, rank_phrases, reference_keywords
 import matplotlib.pyplot as plt
 
@@ -28,7 +29,7 @@ __all__ = ['InterpretConfig', 'detection_auroc', 'interpret_features', 'save_int
 @dataclass
 class InterpretConfig(Config):
     "Options of `interpret_features`; every field can be overridden by keyword."
-    method: str = "contrast"  # 'contrast' (phrases that separate and cover its documents, near it), 'fast' (phrases nearest the feature) or 'reference' (the thesis's)
+    method: str = "contrast"  # 'contrast' (phrases that cover its documents and set them apart, near it), 'fast' (phrases nearest the feature) or 'reference' (the thesis's)
     top_k: int = 10  # evidence: a feature's top-activating documents (zero activations never count)
     n_keywords: int = 5  # keywords kept per feature
     heldout_fraction: float = 0.2  # documents kept out of the evidence, used only to score labels
@@ -42,13 +43,15 @@ class InterpretConfig(Config):
     min_df: int = 3  # a phrase must occur in at least this many documents
     max_df: float = 0.5  # and in at most this share of them
     max_features: int = 30000  # vocabulary size (the most frequent phrases)
-    n_candidates: int = 50  # best phrases per feature that MMR chooses among
-    diversity: float = 0.3  # MMR trade-off: 0 = pure relevance, 1 = pure novelty
+    n_candidates: int = 50  # best phrases per feature that MMR (fast) or the cover (contrast) chooses among
+    diversity: float = 0.3  # fast: MMR trade-off, 0 = pure relevance, 1 = pure novelty
     center: bool = True  # rank with documents and phrases centred on their means
     # contrast method
     min_phrase_docs: int = 2  # a candidate must occur in at least this many of the feature's firing evidence documents
     contrast_prior: float = 10.0  # α0, documents' worth of corpus-wide phrase rates that smooth the log-odds
     contrast_negatives: int = 2000  # non-firing evidence documents sampled per feature to measure a phrase's spill
+    separation: float = 0.1  # weight of the keywords' gain in embedding AUROC (firing evidence against random and near misses)
+    separation_samples: int = 50  # firing evidence documents per feature for that AUROC, and as many of each kind of negative
     # reference method (the thesis's values)
     kb_top_n: int = 5  # KeyBERT keywords per abstract
     kb_ngram_range: tuple = (1, 1)  # KeyBERT candidate lengths
@@ -61,13 +64,14 @@ class InterpretConfig(Config):
         check_choice("method", self.method, ["fast", "contrast", "reference"])
         check_choice("target", self.target, ["auto", "centroid", "decoder", "both"])
         for n in ("top_k", "n_keywords", "n_detect", "min_detect", "min_df", "max_features", "n_candidates",
-                  "kb_top_n", "n_pair_keywords", "min_phrase_docs", "contrast_negatives"):
+                  "kb_top_n", "n_pair_keywords", "min_phrase_docs", "contrast_negatives", "separation_samples"):
             check_positive(n, getattr(self, n), integer=True)
         if self.min_detect > self.n_detect:
             raise ValueError(f"min_detect ({self.min_detect}) must not exceed n_detect ({self.n_detect})")
         check_range("heldout_fraction", self.heldout_fraction, 0, 1, low_open=True, high_open=True)
         check_range("max_df", self.max_df, 0, 1, low_open=True)
         check_positive("contrast_prior", self.contrast_prior)
+        check_range("separation", self.separation, 0, math.inf, high_open=True)
         for n in ("diversity", "merge_threshold", "phrase_threshold", "cluster_threshold"):
             check_range(n, getattr(self, n), 0, 1)
         self.ngram_range, self.kb_ngram_range = tuple(self.ngram_range), tuple(self.kb_ngram_range)
@@ -148,8 +152,10 @@ def interpret_features(
             targets[live] = T
             candidates = contrast_candidates(acts, evidence, vocab, cfg.n_candidates, cfg.min_phrase_docs,
                                              cfg.contrast_prior)[0]
-            idx, sc = (a[live] for a in cover_phrases(acts, evidence, vocab, candidates, targets, cfg.n_keywords,
-                                                      cfg.contrast_negatives, cfg.center, cfg.seed))
+            samples = judge_samples(acts, evidence, embeddings, cfg.separation_samples, cfg.seed)
+            idx, sc = (a[live] for a in cover_phrases(acts, evidence, vocab, candidates, targets, samples, embeddings,
+                                                      cfg.n_keywords, cfg.contrast_negatives, cfg.separation,
+                                                      cfg.center, cfg.seed))
         else: idx, sc = rank_phrases(T, vocab, cfg.n_keywords, cfg.n_candidates, cfg.diversity, cfg.center)
         keywords, label_vectors = [None] * acts.d_sae, np.zeros((acts.d_sae, embeddings.shape[1]), dtype=np.float32)
         for f, i, s in zip(np.flatnonzero(live), idx, sc):

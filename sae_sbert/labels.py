@@ -7,15 +7,17 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Sequence
 import numpy as np, scipy.sparse as sp
+from scipy.stats import norm
 from sklearn.feature_extraction.text import CountVectorizer
 from tqdm.auto import tqdm
 from .config import check_choice, unit_rows
 from .features import FeatureActivations
+from .judge import JudgeSamples
 from .phrases import PhraseVocabulary, StringVectors
 
 # %% auto #0
 __all__ = ['keybert_model', 'greedy_clusters', 'pair_order', 'reference_keywords', 'feature_targets', 'rank_phrases',
-           'contrast_candidates', 'cover_phrases']
+           'contrast_candidates', 'binormal_auroc', 'cover_phrases']
 
 # %% ../nbs/07c_labels.ipynb #82dec984
 def keybert_model(encoder):
@@ -181,20 +183,34 @@ def contrast_candidates(acts:FeatureActivations, evidence:np.ndarray,  # documen
         idx[f, :len(best)], z_out[f, :len(best)] = cols[best], z[best]
     return idx, z_out
 
+# %% ../nbs/07c_labels.ipynb #34f5b2c4
+def binormal_auroc(pos:np.ndarray,  # (F, p) scores of each row's positives
+                   neg:np.ndarray,  # (F, q) scores of each row's negatives
+                  ) -> np.ndarray:
+    "Per row, the AUROC of two normal score distributions with these means and variances: Φ(Δμ / √(σ₊² + σ₋²))."
+    gap, spread = pos.mean(1) - neg.mean(1), np.sqrt(pos.var(1) + neg.var(1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(spread > 0, norm.cdf(gap / spread), 0.5 + 0.5 * np.sign(gap))
+
 # %% ../nbs/07c_labels.ipynb #3b408e1b
 def cover_phrases(acts:FeatureActivations, evidence:np.ndarray,  # documents the labels may learn from
                   vocab:PhraseVocabulary,
                   candidates:np.ndarray,  # (F, C) phrase indices, -1 padded (`contrast_candidates`)
                   targets:np.ndarray,  # (F, d) unit targets (`feature_targets`); zero rows: no label
-                  n_keywords:int=5, n_negatives:int=2000, center:bool=True,
-                  seed:int=0) -> tuple[np.ndarray, np.ndarray]:
-    ("Per feature, up to `n_keywords` candidates chosen greedily to cover its firing documents, "
-     "weighted by closeness; their cosines.")
+                  samples:JudgeSamples,  # from `evidence` (`judge_samples`): firing, random, near-miss documents
+                  embeddings:np.ndarray,  # (n_docs, d) the documents' embeddings by the vocabulary's encoder
+                  n_keywords:int=5, n_negatives:int=2000,
+                  separation:float=0.1,  # weight of the gain in embedding AUROC beside the gain in coverage
+                  center:bool=True, seed:int=0) -> tuple[np.ndarray, np.ndarray]:
+    ("Per feature, up to `n_keywords` candidates chosen greedily to cover its firing documents, weighted by closeness, "
+     "and to set them apart in embedding space from random and near-miss documents; each pick's gain.")
     V = vocab.embeddings - vocab.embeddings.mean(0) if center else vocab.embeddings
+    U = unit_rows(embeddings)
+    middle = U[evidence].mean(0) if center else 0
     X = vocab.doc_phrases[evidence].tocsr()  # (N, V) 0/1
     fired = acts.csr[evidence].tocsc()
     idx = np.full((acts.d_sae, n_keywords), -1, dtype=np.int64)
-    scores = np.full((acts.d_sae, n_keywords), np.nan, dtype=np.float32)
+    gains = np.full((acts.d_sae, n_keywords), np.nan, dtype=np.float32)
     not_firing = np.ones(len(evidence), dtype=bool)  # reset after each feature: an O(N) mask, not a sort
     for f in np.flatnonzero((candidates >= 0).any(1) & targets.any(1)):
         cand = candidates[f][candidates[f] >= 0]
@@ -206,15 +222,26 @@ def cover_phrases(acts:FeatureActivations, evidence:np.ndarray,  # documents the
         not_firing[firing] = True
         others = rng.choice(others, min(n_negatives, len(others)), replace=False)
         in_firing, in_others = X[firing][:, cand].toarray() > 0, X[others][:, cand].toarray() > 0
-        closeness = unit_rows(V[cand]) @ targets[f]
+        closeness = np.maximum(unit_rows(V[cand]) @ targets[f], 0)
+        pos, *negs = (s[f][s[f] >= 0] for s in (samples.positives, samples.random_negatives, samples.hard_negatives))
+        negs = [n for n in negs if len(n)] if len(pos) else []
+        # a document's score under a keyword set is the sum of these (the cosine with the set's mean, up to scale)
+        share = V[cand] @ unit_rows(U[np.concatenate([pos, *negs])] - middle).T  # (C, documents)
+        ends = np.cumsum([len(pos)] + [len(n) for n in negs])
+        def apart(score):  # per row: the firing documents against each kind of negative, binormal AUROC, averaged
+            if not negs: return np.full(len(score), 0.5)
+            return np.mean([binormal_auroc(score[:, :ends[0]], score[:, a:b]) for a, b in zip(ends, ends[1:])], 0)
+        score = np.zeros(share.shape[1])
         covered_firing, covered_others = np.zeros(len(firing), bool), np.zeros(len(others), bool)
         for j in range(n_keywords):
             spill = (in_others & ~covered_others[:, None]).mean(0) if len(others) else 0
-            gain = ((in_firing & ~covered_firing[:, None]).mean(0) - spill) * np.maximum(closeness, 0)
+            gain = ((in_firing & ~covered_firing[:, None]).mean(0) - spill) * closeness
+            gain += separation * (apart(score + share) - apart(score[None])[0])
             gain[np.isin(cand, idx[f, :j])] = -np.inf
             best = int(np.argmax(gain))
             if gain[best] <= 0: break
-            idx[f, j], scores[f, j] = cand[best], closeness[best]
+            idx[f, j], gains[f, j] = cand[best], gain[best]
+            score += share[best]
             covered_firing |= in_firing[:, best]
             covered_others |= in_others[:, best]
-    return idx, scores
+    return idx, gains
