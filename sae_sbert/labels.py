@@ -231,16 +231,17 @@ def cover_phrases(acts:FeatureActivations, evidence:np.ndarray,  # documents the
         def apart(score):  # per row: the firing documents against each kind of negative, binormal AUROC, averaged
             if not negs: return np.full(len(score), 0.5)
             return np.mean([binormal_auroc(score[:, :ends[0]], score[:, a:b]) for a, b in zip(ends, ends[1:])], 0)
-        score = np.zeros(share.shape[1])
+        score, now = np.zeros(share.shape[1]), 0.5  # no keyword yet: every document ties
         covered_firing, covered_others = np.zeros(len(firing), bool), np.zeros(len(others), bool)
         for j in range(n_keywords):
             spill = (in_others & ~covered_others[:, None]).mean(0) if len(others) else 0
             gain = ((in_firing & ~covered_firing[:, None]).mean(0) - spill) * closeness
-            gain += separation * (apart(score + share) - apart(score[None])[0])
+            after = apart(score + share)
+            gain += separation * (after - now)
             gain[np.isin(cand, idx[f, :j])] = -np.inf
             best = int(np.argmax(gain))
             if gain[best] <= 0: break
-            idx[f, j], gains[f, j] = cand[best], gain[best]
+            idx[f, j], gains[f, j], now = cand[best], gain[best], after[best]
             score += share[best]
             covered_firing |= in_firing[:, best]
             covered_others |= in_others[:, best]
