@@ -13,7 +13,7 @@ from .config import check_choice, check_positive, check_range, unit_rows, as_num
 from .features import FeatureActivations
 from .phrases import PhraseVocabulary
 from .detection import top_evidence
-from .judge import judge_samples
+from .detection import judge_samples
 from .labels import contrast_candidates, cover_phrases, feature_targets
 
 # %% auto #0

@@ -21,8 +21,8 @@ from .evaluate import evaluate_sae, retrieval_fidelity, plot_feature_density
 from .features import feature_activations
 from .phrases import build_vocabulary
 from .interpret import interpret_features, plot_label_scores
-from .judge import (standard_judges, judge_samples, judge_labels, judge_summary, feature_scores,
-                             unexplained_share)
+from .detection import judge_samples
+from .judge import standard_judges, judge_labels, judge_summary, feature_scores, unexplained_share
 from .analysis import (feature_families, family_labels, decoder_neighbours, cofiring_strength, feature_map,
                                 plot_family_sizes, plot_feature_map, feature_trends, trend_slopes, plot_trends,
                                 domain_profile, plot_domain_profile)

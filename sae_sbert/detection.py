@@ -5,13 +5,15 @@
 # %% ../nbs/07b_detection.ipynb #47fce29d
 from __future__ import annotations
 import math
+from dataclasses import dataclass
 import numpy as np, pandas as pd
 from scipy.stats import rankdata
-from .config import check_range
+from .config import check_positive, check_range, unit_rows
 from .features import FeatureActivations
 
 # %% auto #0
-__all__ = ['auroc', 'auroc_rows', 'split_heldout', 'top_evidence', 'detection_samples', 'keyword_rating', 'rating_buckets']
+__all__ = ['auroc', 'auroc_rows', 'split_heldout', 'top_evidence', 'detection_samples', 'JudgeSamples', 'judge_samples',
+           'keyword_rating', 'rating_buckets']
 
 # %% ../nbs/07b_detection.ipynb #a2ffc0b5
 def auroc(scores:np.ndarray,  # (n,) any real scores, higher = more likely positive
@@ -73,6 +75,45 @@ def detection_samples(acts:FeatureActivations, rows:np.ndarray, n:int=20,
         if len(q) < m: q = rng.choice(np.setdiff1d(np.arange(len(rows)), firing), m, replace=False)
         pos[f, :len(p)], neg[f, :m] = rows[p], rows[q]
     return pos, neg
+
+# %% ../nbs/07b_detection.ipynb #976299b0
+@dataclass
+class JudgeSamples:
+    "Per feature, held-out documents to judge its label on (corpus row indices, -1 padded)."
+    positives: np.ndarray  # (F, n) firing documents spread over the activation quantiles
+    random_negatives: np.ndarray  # (F, n) non-firing documents drawn uniformly
+    hard_negatives: np.ndarray  # (F, n) non-firing documents nearest the positives' centroid
+    @property
+    def n_positives(self) -> np.ndarray: return (self.positives >= 0).sum(1)
+
+# %% ../nbs/07b_detection.ipynb #36cebad4
+def judge_samples(acts:FeatureActivations,
+                  rows:np.ndarray,  # the held-out documents to draw from
+                  embeddings:np.ndarray,  # (n_docs, d) the corpus embeddings, to find hard negatives
+                  n:int=50, seed:int=0, chunk:int=512) -> JudgeSamples:
+    ("Per feature, among `rows`: up to `n` firing documents spread over its activation quantiles, "
+     "as many random and as many hard non-firing ones.")
+    check_positive("n", n, integer=True)
+    rows = np.unique(np.asarray(rows, dtype=np.int64))
+    sub = FeatureActivations(acts.csr[rows])
+    pos, rand, hard = (np.full((acts.d_sae, n), -1, dtype=np.int64) for _ in range(3))
+    E, csc, rng = unit_rows(np.asarray(embeddings)[rows]), sub.csc, np.random.default_rng(seed)
+    live = np.flatnonzero(sub.fire_counts)
+    for s in range(0, len(live), chunk):
+        feats = live[s:s + chunk]
+        picks = [sub.quantile_sample(f, n, seed) for f in feats]
+        # (n_rows, chunk): closeness to each feature's positives
+        sims = E @ unit_rows(np.stack([E[p].mean(0) for p in picks])).T
+        for j, (f, p) in enumerate(zip(feats, picks)):
+            firing = csc.indices[csc.indptr[f]:csc.indptr[f + 1]]
+            m = min(len(p), len(rows) - len(firing))  # as many negatives of each kind as positives
+            if m == 0: continue
+            if m < len(p): p = p[np.linspace(0, len(p) - 1, m).round().astype(int)]
+            other = np.ones(len(rows), dtype=bool)
+            other[firing] = False
+            pos[f, :m], hard[f, :m] = rows[p], rows[np.argpartition(-np.where(other, sims[:, j], -np.inf), m - 1)[:m]]
+            rand[f, :m] = rows[rng.choice(np.flatnonzero(other), m, replace=False)]
+    return JudgeSamples(pos, rand, hard)
 
 # %% ../nbs/07b_detection.ipynb #80f8bebd
 def keyword_rating(scores:np.ndarray) -> np.ndarray:

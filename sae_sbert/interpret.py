@@ -15,9 +15,8 @@ from .config import (Config, check_positive, check_range, check_choice, atomic_w
                               as_numpy)
 from .features import FeatureActivations
 from .phrases import PhraseVocabulary, build_vocabulary, embed_strings
-from .detection import (auroc_rows, detection_samples, keyword_rating, rating_buckets, split_heldout,
-                                 top_evidence)
-from .judge import judge_samples
+from .detection import (auroc_rows, detection_samples, judge_samples, keyword_rating, rating_buckets,
+                                 split_heldout, top_evidence)
 from .labels import contrast_candidates, cover_phrases, feature_targets, rank_phrases, reference_keywords
 import matplotlib.pyplot as plt
 

@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from tqdm.auto import tqdm
 from .config import check_choice, unit_rows
 from .features import FeatureActivations
-from .judge import JudgeSamples
+from .detection import JudgeSamples
 from .phrases import PhraseVocabulary, StringVectors
 
 # %% auto #0
