@@ -4,7 +4,6 @@
 
 # %% ../nbs/07b_detection.ipynb #47fce29d
 from __future__ import annotations
-import math
 from dataclasses import dataclass
 import numpy as np, pandas as pd
 from scipy.stats import rankdata
@@ -12,34 +11,29 @@ from .config import check_positive, check_range, unit_rows
 from .features import FeatureActivations
 
 # %% auto #0
-__all__ = ['auroc', 'auroc_rows', 'split_heldout', 'top_evidence', 'detection_samples', 'JudgeSamples', 'judge_samples',
+__all__ = ['auroc_rows', 'auroc', 'split_heldout', 'top_evidence', 'detection_samples', 'JudgeSamples', 'judge_samples',
            'keyword_rating', 'rating_buckets']
-
-# %% ../nbs/07b_detection.ipynb #a2ffc0b5
-def auroc(scores:np.ndarray,  # (n,) any real scores, higher = more likely positive
-          labels:np.ndarray,  # (n,) truthy for positives
-         ) -> float:
-    ("Area under the ROC curve from the Mann–Whitney U statistic, tied scores counting one half "
-     "(NaN without both classes).")
-    scores, labels = np.asarray(scores, dtype=np.float64).ravel(), np.asarray(labels).astype(bool).ravel()
-    if scores.shape != labels.shape:
-        raise ValueError(f"scores {scores.shape} and labels {labels.shape} must have the same length")
-    n_pos = int(labels.sum())
-    n_neg = len(labels) - n_pos
-    if n_pos == 0 or n_neg == 0: return math.nan
-    ranks = rankdata(scores)  # ties get their average rank
-    return float((ranks[labels].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 # %% ../nbs/07b_detection.ipynb #82f92523
 def auroc_rows(pos:np.ndarray,  # (F, p) scores of each row's positives; NaN = missing
                neg:np.ndarray,  # (F, q) scores of each row's negatives; NaN = missing
               ) -> np.ndarray:
-    "AUROC of every row at once, from the ranks of its scores as `auroc` computes it (NaN where a row has no pair)."
+    "AUROC of every row at once from the ranks of its scores, ties counting one half (NaN where a row has no pair)."
     pos, neg = np.asarray(pos, dtype=np.float64), np.asarray(neg, dtype=np.float64)
     ranks = rankdata(np.concatenate([pos, neg], 1), axis=1, nan_policy="omit")  # missing scores take no rank
     n_pos, n_neg = (~np.isnan(pos)).sum(1), (~np.isnan(neg)).sum(1)
     u = np.nansum(ranks[:, :pos.shape[1]], 1) - n_pos * (n_pos + 1) / 2
     return np.divide(u, n_pos * n_neg, out=np.full(len(pos), np.nan), where=n_pos * n_neg > 0)
+
+# %% ../nbs/07b_detection.ipynb #a2ffc0b5
+def auroc(scores:np.ndarray,  # (n,) any real scores, higher = more likely positive; NaN = missing
+          labels:np.ndarray,  # (n,) truthy for positives
+         ) -> float:
+    "`auroc_rows` for one set of scores with their labels (NaN without both classes)."
+    scores, labels = np.asarray(scores, dtype=np.float64).ravel(), np.asarray(labels).astype(bool).ravel()
+    if scores.shape != labels.shape:
+        raise ValueError(f"scores {scores.shape} and labels {labels.shape} must have the same length")
+    return float(auroc_rows(scores[labels][None], scores[~labels][None])[0])
 
 # %% ../nbs/07b_detection.ipynb #a8d4f5c4
 def split_heldout(n_docs:int, fraction:float=0.2, seed:int=0) -> tuple[np.ndarray, np.ndarray]:
