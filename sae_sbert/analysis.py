@@ -13,8 +13,7 @@ from .config import check_choice, check_positive, check_range, unit_rows, as_num
 from .features import FeatureActivations
 from .phrases import PhraseVocabulary
 from .detection import top_evidence
-from .detection import judge_samples
-from .labels import contrast_candidates, cover_phrases, feature_targets
+from .labels import contrast_keywords, feature_targets
 
 # %% auto #0
 __all__ = ['cofiring_strength', 'feature_families', 'family_members', 'family_cofiring', 'plot_family_sizes',
@@ -179,9 +178,7 @@ def family_labels(acts:FeatureActivations, families:pd.DataFrame,
     targets = np.zeros((len(roots), np.shape(embeddings)[1]), dtype=np.float32)
     live = top_idx[:, 0] >= 0
     if live.any(): targets[live] = feature_targets(top_idx[live], top_vals[live], embeddings)
-    candidates = contrast_candidates(fam_acts, evidence, vocab)[0]
-    samples = judge_samples(fam_acts, evidence, embeddings)
-    idx, scores = cover_phrases(fam_acts, evidence, vocab, candidates, targets, samples, embeddings, n_keywords)
+    idx, scores = contrast_keywords(fam_acts, evidence, vocab, targets, embeddings, n_keywords)
     keywords = [[(vocab.phrases[j], float(s)) for j, s in zip(i, sc) if j >= 0] for i, sc in zip(idx, scores)]
     return pd.DataFrame(dict(label=[k[0][0] if k else None for k in keywords], keywords=keywords,
                              size=families.family_size.to_numpy()[roots], n_docs=fam_acts.fire_counts),

@@ -15,9 +15,9 @@ from .config import (Config, check_positive, check_range, check_choice, atomic_w
                               as_numpy)
 from .features import FeatureActivations
 from .phrases import PhraseVocabulary, build_vocabulary, embed_strings
-from .detection import (auroc_rows, detection_samples, judge_samples, keyword_rating, rating_buckets,
-                                 split_heldout, top_evidence)
-from .labels import contrast_candidates, cover_phrases, feature_targets, rank_phrases, reference_keywords
+from .detection import (auroc_rows, detection_samples, keyword_rating, rating_buckets, split_heldout,
+                                 top_evidence)
+from .labels import contrast_keywords, feature_targets, rank_phrases, reference_keywords
 import matplotlib.pyplot as plt
 
 # %% auto #0
@@ -149,12 +149,9 @@ def interpret_features(
         if cfg.method == "contrast":
             targets = np.zeros((acts.d_sae, T.shape[1]), dtype=np.float32)
             targets[live] = T
-            candidates = contrast_candidates(acts, evidence, vocab, cfg.n_candidates, cfg.min_phrase_docs,
-                                             cfg.contrast_prior)[0]
-            samples = judge_samples(acts, evidence, embeddings, cfg.separation_samples, cfg.seed)
-            idx, sc = (a[live] for a in cover_phrases(acts, evidence, vocab, candidates, targets, samples, embeddings,
-                                                      cfg.n_keywords, cfg.contrast_negatives, cfg.separation,
-                                                      cfg.center, cfg.seed))
+            idx, sc = (a[live] for a in contrast_keywords(
+                acts, evidence, vocab, targets, embeddings, cfg.n_keywords, cfg.n_candidates, cfg.min_phrase_docs,
+                cfg.contrast_prior, cfg.contrast_negatives, cfg.separation, cfg.separation_samples, cfg.center, cfg.seed))
         else: idx, sc = rank_phrases(T, vocab, cfg.n_keywords, cfg.n_candidates, cfg.diversity, cfg.center)
         keywords, label_vectors = [None] * acts.d_sae, np.zeros((acts.d_sae, embeddings.shape[1]), dtype=np.float32)
         for f, i, s in zip(np.flatnonzero(live), idx, sc):

@@ -12,12 +12,12 @@ from sklearn.feature_extraction.text import CountVectorizer
 from tqdm.auto import tqdm
 from .config import check_choice, unit_rows
 from .features import FeatureActivations
-from .detection import JudgeSamples
+from .detection import JudgeSamples, judge_samples
 from .phrases import PhraseVocabulary, StringVectors
 
 # %% auto #0
 __all__ = ['keybert_model', 'greedy_clusters', 'pair_order', 'reference_keywords', 'feature_targets', 'rank_phrases',
-           'contrast_candidates', 'binormal_auroc', 'cover_phrases']
+           'contrast_candidates', 'binormal_auroc', 'cover_phrases', 'contrast_keywords']
 
 # %% ../nbs/07c_labels.ipynb #82dec984
 def keybert_model(encoder):
@@ -246,3 +246,17 @@ def cover_phrases(acts:FeatureActivations, evidence:np.ndarray,  # documents the
             covered_firing |= in_firing[:, best]
             covered_others |= in_others[:, best]
     return idx, gains
+
+# %% ../nbs/07c_labels.ipynb #9c41e7b3
+def contrast_keywords(acts:FeatureActivations, evidence:np.ndarray,  # documents the labels may learn from
+                      vocab:PhraseVocabulary,
+                      targets:np.ndarray,  # (F, d) unit targets (`feature_targets`); zero rows: no label
+                      embeddings:np.ndarray,  # (n_docs, d) the documents' embeddings by the vocabulary's encoder
+                      n_keywords:int=5, n_candidates:int=50, min_docs:int=2, prior:float=10.0, n_negatives:int=2000,
+                      separation:float=0.1, n_samples:int=50, center:bool=True, seed:int=0) -> tuple[np.ndarray, np.ndarray]:
+    ("The contrast method: `contrast_candidates`, then `judge_samples` drawn from the evidence, then `cover_phrases`; "
+     "keyword indices (F, n_keywords) and each pick's gain.")
+    candidates = contrast_candidates(acts, evidence, vocab, n_candidates, min_docs, prior)[0]
+    samples = judge_samples(acts, evidence, embeddings, n_samples, seed)
+    return cover_phrases(acts, evidence, vocab, candidates, targets, samples, embeddings, n_keywords, n_negatives,
+                         separation, center, seed)
