@@ -11,7 +11,7 @@ Dropped: stderr (progress bars, warnings), progress lines on stdout, `show_doc` 
 widgets, anything over its cap. The notebook is then cleaned by `nbdev_clean` (ids, execution counts, metadata)."""
 import os
 os.environ.update(MPLBACKEND="Agg", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false")
-import ast, base64, json, re, subprocess, sys, time
+import ast, base64, json, re, subprocess, sys, time, traceback
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
@@ -106,7 +106,8 @@ def run_notebook(path:Path) -> dict:
             if is_skipped(cell, flags): outs = json.loads(json.dumps(cell.get("outputs", [])))  # saved, not rerun
             else:
                 outs = json.loads(json.dumps(shell.run(cell.source)))
-                if shell.exc: raise RuntimeError(f"{path.name}: cell {cell.id} failed\n{shell.prettytb(fname=path)}")
+                if shell.exc:  # execnb's prettytb needs the cell index only run_all sets
+                    raise RuntimeError(f"{path.name}: cell {cell.id} failed\n{''.join(traceback.format_exception(shell.exc))}")
             res[cell.id] = teaching(outs) if wants_outputs(cell) else []
     return res
 
