@@ -254,7 +254,8 @@ def contrast_keywords(acts:FeatureActivations, evidence:np.ndarray,  # documents
                       embeddings:np.ndarray,  # (n_docs, d) the documents' embeddings by the vocabulary's encoder
                       n_keywords:int=5, n_candidates:int=50,
                       n_nearest:int=50,  # phrases nearest each target that join its candidates (0: none)
-                      min_docs:int=2, prior:float=10.0, n_negatives:int=2000, separation:float=0.1, n_samples:int=50, center:bool=True, seed:int=0) -> tuple[np.ndarray, np.ndarray]:
+                      min_docs:int=2, prior:float=10.0, n_negatives:int=2000, separation:float=0.1, n_samples:int=50,
+                      center:bool=True, seed:int=0) -> tuple[np.ndarray, np.ndarray]:
     ("The contrast method: `contrast_candidates` and the `n_nearest` phrases nearest the target, then `judge_samples` "
      "drawn from the evidence, then `cover_phrases`; keyword indices (F, n_keywords) and each pick's gain.")
     candidates = contrast_candidates(acts, evidence, vocab, n_candidates, min_docs, prior)[0]
