@@ -26,12 +26,12 @@ def check_positive(name:str, value, integer:bool=False):
     return value
 
 # %% ../nbs/00_config.ipynb #ccce2cc3
-def check_range(name:str, value, low:float, high:float, low_open:bool=False, high_open:bool=False):
-    "Fail unless `low <= value <= high` (ends excluded when `*_open`)."
+def check_range(name:str, value, low:float, high:float, low_open:bool=False, high_open:bool=False, integer:bool=False):
+    "Fail unless `low <= value <= high` (ends excluded when `*_open`; an `int` when `integer`)."
     lo, hi = ("(" if low_open else "["), (")" if high_open else "]")
-    bad = (not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value)
+    bad = (not isinstance(value, int if integer else (int, float)) or isinstance(value, bool) or not math.isfinite(value)
            or value < low or value > high or (low_open and value == low) or (high_open and value == high))
-    if bad: raise ValueError(f"{name} must lie in {lo}{low}, {high}{hi}, got {value!r}")
+    if bad: raise ValueError(f"{name} must {'be an integer' if integer else 'lie'} in {lo}{low}, {high}{hi}, got {value!r}")
     return value
 
 # %% ../nbs/00_config.ipynb #b1e61a82

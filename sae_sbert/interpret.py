@@ -66,8 +66,7 @@ class InterpretConfig(Config):
         for n in ("top_k", "n_keywords", "n_detect", "min_detect", "min_df", "max_features", "n_candidates",
                   "kb_top_n", "n_pair_keywords", "min_phrase_docs", "contrast_negatives", "separation_samples"):
             check_positive(n, getattr(self, n), integer=True)
-        if not isinstance(self.n_nearest, int) or isinstance(self.n_nearest, bool) or self.n_nearest < 0:
-            raise ValueError(f"n_nearest must be an integer >= 0 (0: log-odds candidates only), got {self.n_nearest!r}")
+        check_range("n_nearest", self.n_nearest, 0, math.inf, high_open=True, integer=True)
         if self.min_detect > self.n_detect:
             raise ValueError(f"min_detect ({self.min_detect}) must not exceed n_detect ({self.n_detect})")
         check_range("heldout_fraction", self.heldout_fraction, 0, 1, low_open=True, high_open=True)
@@ -153,9 +152,10 @@ def interpret_features(
             targets = np.zeros((acts.d_sae, T.shape[1]), dtype=np.float32)
             targets[live] = T
             idx, sc = (a[live] for a in contrast_keywords(
-                acts, evidence, vocab, targets, embeddings, cfg.n_keywords, cfg.n_candidates, cfg.n_nearest,
-                cfg.min_phrase_docs, cfg.contrast_prior, cfg.contrast_negatives, cfg.separation, cfg.separation_samples,
-                cfg.center, cfg.seed))
+                acts, evidence, vocab, targets, embeddings, n_keywords=cfg.n_keywords, n_candidates=cfg.n_candidates,
+                n_nearest=cfg.n_nearest, min_docs=cfg.min_phrase_docs, prior=cfg.contrast_prior,
+                n_negatives=cfg.contrast_negatives, separation=cfg.separation, n_samples=cfg.separation_samples,
+                center=cfg.center, seed=cfg.seed))
         else: idx, sc = rank_phrases(T, vocab, cfg.n_keywords, cfg.n_candidates, cfg.diversity, cfg.center)
         keywords, label_vectors = [None] * acts.d_sae, np.zeros((acts.d_sae, embeddings.shape[1]), dtype=np.float32)
         for f, i, s in zip(np.flatnonzero(live), idx, sc):
