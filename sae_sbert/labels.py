@@ -143,15 +143,18 @@ def rank_phrases(targets:np.ndarray,  # (F, d) unit targets
         sim = T @ V.T  # (f, n_phrases)
         cand = np.argpartition(-sim, C - 1, axis=1)[:, :C]  # (f, C) the C best, unordered
         rel = np.take_along_axis(sim, cand, 1)
-        if diversity:  # without it MMR is a plain sort: no need for the (f, C, C) similarities it would weigh by zero
-            pair = np.einsum("fcd,fed->fce", V[cand], V[cand])
+        if not diversity:  # MMR without diversity is a plain sort: no (f, C, C) similarities to weigh by zero
+            order = np.argsort(-rel, axis=1, kind="stable")[:, :n]
+            idx[s:s + f], scores[s:s + f] = np.take_along_axis(cand, order, 1), np.take_along_axis(rel, order, 1)
+            continue
+        pair = np.einsum("fcd,fed->fce", V[cand], V[cand])  # (f, C, C)
         nearest, free = np.full((f, C), -np.inf, dtype=np.float32), np.ones((f, C), dtype=bool)
         for j in range(n):
-            score = (1 - diversity) * rel - (diversity * nearest if j and diversity else 0)
+            score = (1 - diversity) * rel - (diversity * nearest if j else 0)
             pick = np.where(free, score, -np.inf).argmax(1)
             idx[s + ar, j], scores[s + ar, j] = cand[ar, pick], rel[ar, pick]
             free[ar, pick] = False
-            if diversity: nearest = np.maximum(nearest, pair[ar, pick])
+            nearest = np.maximum(nearest, pair[ar, pick])
     return idx, scores
 
 # %% ../nbs/07c_labels.ipynb #5adbcbef
